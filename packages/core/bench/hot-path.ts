@@ -1,0 +1,171 @@
+import { metrics as otelMetrics } from '@opentelemetry/api';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import promClient from 'prom-client';
+import {
+  BATCH,
+  type ComparisonRow,
+  nsPerBatchedOp,
+  printComparison,
+  type Targets,
+} from '../../../bench-support/harness.js';
+import { MetricsRegistry } from '../src/index.js';
+
+/** Label values of the labelled cases: four routes, as a service would see them. */
+const ROUTES = ['/users', '/orders', '/cart', '/health'];
+const METHODS = ['GET', 'POST', 'GET', 'GET'];
+/** Latency-like values (1 ms to 20 s), shuffled so branches are not predictable. */
+const VALUES = Float64Array.from({ length: BATCH }, (_, n) => 0.001 * 1.01 ** ((n * 7919) % BATCH));
+
+/**
+ * Hot-path recording: ours, prom-client and OpenTelemetry, the same label sets and values, in
+ * one process. Each figure is the median time of one operation inside a loop of 1,024.
+ */
+export async function benchHotPath(targets: Targets): Promise<void> {
+  const registry = new MetricsRegistry();
+  const counter = registry.counter({ name: 'bench_requests_total' });
+  const gauge = registry.gauge({ name: 'bench_inflight' });
+  const histogram = registry.histogram({ name: 'bench_latency_seconds', unit: 'seconds' });
+  const bound = counter.bind({ route: '/users', method: 'GET' });
+  const boundHistogram = histogram.bind({ route: '/users' });
+
+  const prom = new promClient.Registry();
+  const promCounter = new promClient.Counter({
+    name: 'p_requests_total',
+    help: 'h',
+    labelNames: ['route', 'method'],
+    registers: [prom],
+  });
+  const promGauge = new promClient.Gauge({
+    name: 'p_inflight',
+    help: 'h',
+    labelNames: ['route', 'method'],
+    registers: [prom],
+  });
+  const promHistogram = new promClient.Histogram({ name: 'p_latency_seconds', help: 'h', registers: [prom] });
+  const promSummary = new promClient.Summary({
+    name: 'p_latency_summary_seconds',
+    help: 'h',
+    registers: [prom],
+  });
+  const promChild = promCounter.labels({ route: '/users', method: 'GET' });
+
+  otelMetrics.disable();
+  const meter = new MeterProvider().getMeter('bench');
+  const otelCounter = meter.createCounter('o_requests');
+  const otelGauge = meter.createGauge('o_inflight');
+  const otelHistogram = meter.createHistogram('o_latency', { unit: 's' });
+  const otelAttributes = { route: '/users', method: 'GET' };
+
+  const rows: ComparisonRow[] = [];
+  const measureRow = async (name: string, ours: () => unknown, anchors: Record<string, () => unknown>) => {
+    const measured: Record<string, number> = {};
+    const oursNs = await nsPerBatchedOp(ours);
+    for (const [anchor, batch] of Object.entries(anchors)) measured[anchor] = await nsPerBatchedOp(batch);
+    const row = { name, ours: oursNs, anchors: measured };
+    rows.push(row);
+    return row;
+  };
+
+  const empty = await nsPerBatchedOp(() => {
+    let sum = 0;
+    for (let j = 0; j < BATCH; j++) sum += VALUES[j]!;
+    return sum;
+  });
+  const boundRow = await measureRow(
+    'bound counter add',
+    () => {
+      for (let j = 0; j < BATCH; j++) bound.add(1);
+    },
+    {
+      'prom-client': () => {
+        for (let j = 0; j < BATCH; j++) promChild.inc(1);
+      },
+      OpenTelemetry: () => {
+        for (let j = 0; j < BATCH; j++) otelCounter.add(1, otelAttributes);
+      },
+    },
+  );
+  const labelled = await measureRow(
+    'labelled counter add (tags object)',
+    () => {
+      for (let j = 0; j < BATCH; j++) counter.add(1, { route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
+    },
+    {
+      'prom-client': () => {
+        for (let j = 0; j < BATCH; j++) promCounter.inc({ route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
+      },
+      OpenTelemetry: () => {
+        for (let j = 0; j < BATCH; j++)
+          otelCounter.add(1, { route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
+      },
+    },
+  );
+  await measureRow(
+    'gauge set (tags object)',
+    () => {
+      for (let j = 0; j < BATCH; j++) gauge.set(j, { route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
+    },
+    {
+      'prom-client': () => {
+        for (let j = 0; j < BATCH; j++) promGauge.set({ route: ROUTES[j & 3]!, method: METHODS[j & 3]! }, j);
+      },
+      OpenTelemetry: () => {
+        for (let j = 0; j < BATCH; j++)
+          otelGauge.record(j, { route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
+      },
+    },
+  );
+  const observe = await measureRow(
+    'histogram observe',
+    () => {
+      for (let j = 0; j < BATCH; j++) histogram.observe(VALUES[j]!);
+    },
+    {
+      'prom-client': () => {
+        for (let j = 0; j < BATCH; j++) promHistogram.observe(VALUES[j]!);
+      },
+      'prom-client Summary': () => {
+        for (let j = 0; j < BATCH; j++) promSummary.observe(VALUES[j]!);
+      },
+      OpenTelemetry: () => {
+        for (let j = 0; j < BATCH; j++) otelHistogram.record(VALUES[j]!);
+      },
+    },
+  );
+  await measureRow(
+    'bound histogram observe',
+    () => {
+      for (let j = 0; j < BATCH; j++) boundHistogram.observe(VALUES[j]!);
+    },
+    {
+      'prom-client': () => {
+        for (let j = 0; j < BATCH; j++) promHistogram.observe(VALUES[j]!);
+      },
+    },
+  );
+  printComparison(
+    'Hot path: nanoseconds per operation (median, loops of 1,024), ratio = anchor / fw0',
+    'ns/op',
+    rows,
+  );
+  console.log(`\nEmpty loop (read a value, no recording): ${empty.toFixed(2)} ns per iteration`);
+
+  const ratio = (row: ComparisonRow, anchor: string) => row.anchors[anchor]! / row.ours;
+  targets.check(
+    'labelled counter add >= 3x faster than prom-client inc(labels)',
+    ratio(labelled, 'prom-client') >= 3,
+    `${labelled.ours.toFixed(1)} ns vs ${labelled.anchors['prom-client']!.toFixed(1)} ns = ${ratio(labelled, 'prom-client').toFixed(2)}x`,
+  );
+  targets.check(
+    'histogram observe >= 5x faster than prom-client Histogram.observe',
+    ratio(observe, 'prom-client') >= 5,
+    `${observe.ours.toFixed(1)} ns vs ${observe.anchors['prom-client']!.toFixed(1)} ns = ${ratio(observe, 'prom-client').toFixed(2)}x`,
+  );
+  targets.check(
+    'histogram observe >= 25x faster than prom-client Summary.observe',
+    ratio(observe, 'prom-client Summary') >= 25,
+    `${observe.ours.toFixed(1)} ns vs ${observe.anchors['prom-client Summary']!.toFixed(1)} ns = ${ratio(observe, 'prom-client Summary').toFixed(2)}x`,
+  );
+  targets.check('bound counter add within 5 ns', boundRow.ours <= 5, `${boundRow.ours.toFixed(2)} ns`);
+  if (prom.getMetricsAsArray().length === 0) throw new Error('unreachable');
+}

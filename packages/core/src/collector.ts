@@ -1,0 +1,135 @@
+import { SampleBuffer } from './collect/sample-buffer.js';
+import { AdaptiveSampler } from './collect/sampler.js';
+import type { Counter, CounterSeries } from './instruments/counter.js';
+import { type Logger, safeLog } from './logger.js';
+import { MetricsRegistry } from './registry.js';
+import { createPerformanceMetric, type PerformanceMetric, type PerformanceMetricInit } from './types.js';
+import { assertIntegerOption } from './validation.js';
+
+/**
+ * What every collector offers. A new collector package implements this (usually by extending
+ * {@link BaseCollector}); nothing in core changes.
+ */
+export interface Collector {
+  /** Unique within a registry; used as the `collector` label of self-metrics. */
+  readonly name: string;
+  /**
+   * Brings observable instruments up to date just before a snapshot (read a pool's stats, a
+   * gauge of queue length). Called by `registry.collect()`, within its timeout; a throw is
+   * counted, never passed on.
+   */
+  refresh?(): void | Promise<void>;
+  /** Every sample recorded since the last call, oldest first (the seed's drain semantics). */
+  getCollectedMetrics(): PerformanceMetric[];
+  /** Starts background work, if the collector has any. */
+  start?(): void | Promise<void>;
+  /** Stops background work and waits for the run in flight. */
+  stop?(): void | Promise<void>;
+}
+
+/** Options every collector accepts. */
+export interface CollectorOptions {
+  /** Registry to record into (default: a new registry of the collector's own). */
+  readonly registry?: MetricsRegistry;
+  /** Most samples kept between two `getCollectedMetrics()` calls (default 10,000); the oldest go first. */
+  readonly bufferSize?: number;
+  /**
+   * Samples per metric name per second kept in the buffer before sampling starts
+   * (default 100); `false` keeps every sample. Aggregates in the registry always count every event.
+   */
+  readonly maxSamplesPerSecond?: number | false;
+  /** Where the collector says what it did (default: the registry's logger). */
+  readonly logger?: Logger;
+}
+
+/**
+ * The base of collectors: registers itself in a registry, keeps a bounded, sampled buffer of
+ * samples, and counts its own failures (`fw0_collector_errors_total`) instead of throwing them.
+ */
+export abstract class BaseCollector implements Collector {
+  readonly registry: MetricsRegistry;
+  protected readonly logger: Logger;
+  private readonly buffer: SampleBuffer;
+  private readonly sampler: AdaptiveSampler | undefined;
+  private readonly sampledOut: CounterSeries;
+  private readonly errors: Counter;
+  private droppedSinceLog = 0;
+
+  constructor(
+    readonly name: string,
+    options: CollectorOptions = {},
+  ) {
+    const bufferSize = options.bufferSize ?? 10_000;
+    assertIntegerOption(`${name}: bufferSize`, bufferSize, 1, 10_000_000);
+    const maxPerSecond = options.maxSamplesPerSecond ?? 100;
+    if (maxPerSecond !== false)
+      assertIntegerOption(`${name}: maxSamplesPerSecond`, maxPerSecond, 1, 10_000_000);
+    this.registry = options.registry ?? new MetricsRegistry(options.logger ? { logger: options.logger } : {});
+    this.logger = options.logger ?? this.registry.logger;
+    const dropped = this.registry.self.samplesDropped.bind({ collector: name, reason: 'buffer_full' });
+    this.buffer = new SampleBuffer(bufferSize, () => {
+      dropped.add();
+      if (this.droppedSinceLog++ === 0) {
+        safeLog(
+          this.logger,
+          'warn',
+          `collector "${name}": sample buffer full (${bufferSize}); dropping the oldest samples`,
+          {
+            hint: 'call getCollectedMetrics() more often or raise bufferSize',
+          },
+        );
+      }
+    });
+    this.sampler =
+      maxPerSecond === false ? undefined : new AdaptiveSampler(maxPerSecond, this.registry.clock);
+    this.sampledOut = this.registry.self.samplesSampledOut.bind({ collector: name });
+    this.errors = this.registry.self.collectorErrors;
+    this.registry.register(this);
+  }
+
+  /** Every sample recorded since the last call, oldest first. */
+  getCollectedMetrics(): PerformanceMetric[] {
+    this.droppedSinceLog = 0;
+    return this.buffer.drain();
+  }
+
+  /** Samples waiting in the buffer. */
+  get bufferedSampleCount(): number {
+    return this.buffer.size;
+  }
+
+  /**
+   * Builds a sample and offers it to the buffer through the sampler. Returns the sample: with
+   * its `sampleRate` when sampling kept it at a rate below 1.
+   */
+  protected recordSample(init: PerformanceMetricInit): PerformanceMetric {
+    const rate = this.sampler === undefined ? 1 : this.sampler.admit(init.name);
+    if (rate === 0) {
+      this.sampledOut.add();
+      return createPerformanceMetric(init);
+    }
+    const sample = createPerformanceMetric(rate < 1 ? { ...init, sampleRate: rate } : init);
+    this.buffer.push(sample);
+    return sample;
+  }
+
+  /** Puts a ready-made sample in the buffer, through the sampler. Returns whether it was kept. */
+  protected offerSample(sample: PerformanceMetric): boolean {
+    const rate = this.sampler === undefined ? 1 : this.sampler.admit(sample.name);
+    if (rate === 0) {
+      this.sampledOut.add();
+      return false;
+    }
+    this.buffer.push(rate < 1 ? { ...sample, sampleRate: (sample.sampleRate ?? 1) * rate } : sample);
+    return true;
+  }
+
+  /**
+   * Counts and logs a failure caught during `operation` (a read, a probe), never rethrowing it.
+   * Background work must call this instead of letting an error escape.
+   */
+  protected recordFailure(operation: string, error: unknown): void {
+    this.errors.add(1, { collector: this.name, operation });
+    safeLog(this.logger, 'error', `collector "${this.name}": ${operation} failed`, { error });
+  }
+}

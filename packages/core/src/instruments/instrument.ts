@@ -1,0 +1,165 @@
+import type { CoarseClock } from '../clock.js';
+import type { FamilySnapshot, NumberSeriesSnapshot } from '../snapshot.js';
+import type { Labels, LabelsInput } from '../types.js';
+import type { Unit } from '../units.js';
+import { RESERVED_LABELS, type SeriesBase, type SeriesFactory, SeriesIndex } from './series-index.js';
+
+/** What every instrument definition has. */
+export interface InstrumentDefinition {
+  /**
+   * Metric name, Prometheus grammar. With a `unit` other than count it must end with the
+   * unit's suffix (`_seconds`, `_bytes`, `_eur`). Counters may end in `_total` or not: they are
+   * exposed with `_total` either way.
+   */
+  readonly name: string;
+  /** One line saying what the metric measures (HELP). */
+  readonly help?: string;
+  /** Base unit of the recorded values (seconds, bytes, ratio, a custom unit); none for counts. */
+  readonly unit?: Unit;
+  /**
+   * Most distinct label sets this metric keeps (default: the registry's, 2,000). Past it, records
+   * go to one `{fw0_overflow="true"}` series and `fw0_series_overflow_total` counts them.
+   */
+  readonly maxSeries?: number;
+}
+
+/** What the registry gives each instrument. */
+export interface InstrumentContext {
+  readonly clock: CoarseClock;
+  /** Default series limit. */
+  readonly maxSeries: number;
+  /** Called once per record that went to an overflow series. */
+  onOverflow(metric: string): void;
+}
+
+/** A series that can be detached (removed while a caller still holds its handle). */
+export interface DetachableSeries extends SeriesBase {
+  detached: boolean;
+  /** Zeroes the series in place (handles stay valid). */
+  reset(): void;
+  /** Moves this series' data into `target` and zeroes this one. */
+  moveInto(target: this): void;
+}
+
+/** Snapshot options an instrument honours. */
+export interface SnapshotOptions {
+  /** Include histogram sketches (for JSON, quantiles and merging). Default true. */
+  readonly sketches?: boolean;
+}
+
+/**
+ * Base of every instrument: a named metric whose series are found by label set, with
+ * a bounded number of series.
+ */
+export abstract class Instrument<S extends DetachableSeries> implements SeriesFactory<S> {
+  /** Family name (counters without `_total`). */
+  readonly name: string;
+  readonly help: string;
+  readonly unit: Unit | undefined;
+  readonly maxSeries: number;
+  abstract readonly type: 'counter' | 'gauge' | 'histogram';
+  readonly reservedLabels: readonly string[] = RESERVED_LABELS;
+  protected readonly index: SeriesIndex<S>;
+
+  constructor(
+    name: string,
+    definition: InstrumentDefinition,
+    protected readonly context: InstrumentContext,
+  ) {
+    this.name = name;
+    this.help = definition.help ?? '';
+    this.unit = definition.unit;
+    this.maxSeries = definition.maxSeries ?? context.maxSeries;
+    this.index = new SeriesIndex(this);
+  }
+
+  /** The name samples are exposed under (`x_total` for the counter `x`); used in messages and self-metrics. */
+  get exposedName(): string {
+    return this.type === 'counter' ? `${this.name}_total` : this.name;
+  }
+
+  /** Creates the series object of a new label set. */
+  abstract createSeries(labels: Labels): S;
+
+  /** @internal Called by the series index for each record sent to the overflow series. */
+  onOverflow(): void {
+    this.context.onOverflow(this.exposedName);
+  }
+
+  /**
+   * A bound handle on the series of `labels`: recording through it does no label lookup, no
+   * string work and no allocation. Handles stay valid across {@link reset}; after
+   * {@link remove} the next record through the handle puts its series back.
+   */
+  bind(labels?: LabelsInput): S {
+    return this.index.resolve(labels);
+  }
+
+  /** Removes the series of `labels` from exposition; true if it existed. */
+  remove(labels?: LabelsInput): boolean {
+    const series = this.index.remove(labels);
+    if (series === undefined) return false;
+    series.reset();
+    series.detached = true;
+    return true;
+  }
+
+  /** Zeroes every series in place (bound handles stay valid). */
+  reset(): void {
+    for (const series of this.index.series()) series.reset();
+  }
+
+  /** Removes every series (bound handles put their series back when used again). */
+  clear(): void {
+    for (const series of this.index.series()) {
+      series.reset();
+      series.detached = true;
+    }
+    this.index.clear();
+  }
+
+  /** Number of series, not counting the overflow series. */
+  get seriesCount(): number {
+    return this.index.size;
+  }
+
+  /** Label sets of every series (the overflow series last, if any). */
+  labelSets(): Labels[] {
+    return Array.from(this.index.series(), (series) => series.labels);
+  }
+
+  /** @internal A detached series was used again: put it back, or move its data to where it belongs. */
+  reattach(series: S): void {
+    const target = this.index.reattach(series);
+    if (target === series) series.detached = false;
+    else series.moveInto(target);
+  }
+
+  /** Calls `visit` on every series, the overflow series last (no iterator allocation). */
+  protected forEachSeries(visit: (series: S) => void): void {
+    this.index.forEach(visit);
+  }
+
+  /** @internal The family's state for exporters. */
+  abstract snapshot(options: SnapshotOptions): FamilySnapshot;
+}
+
+/** A series holding one number: counters and gauges. */
+export interface ValueSeries extends DetachableSeries {
+  value: number;
+}
+
+/** Base of instruments whose series hold one number (counters, gauges). */
+export abstract class ValueInstrument<S extends ValueSeries> extends Instrument<S> {
+  /** Current value of the series of `labels`, or undefined if it has none. */
+  get(labels?: LabelsInput): number | undefined {
+    return this.index.find(labels)?.value;
+  }
+
+  /** Labels and value of every series, for snapshots. */
+  protected seriesValues(): NumberSeriesSnapshot[] {
+    const series: NumberSeriesSnapshot[] = [];
+    this.forEachSeries((item) => series.push({ labels: item.labels, value: item.value }));
+    return series;
+  }
+}

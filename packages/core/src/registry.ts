@@ -1,0 +1,358 @@
+import { performance } from 'node:perf_hooks';
+import { type CoarseClock, coarseClock } from './clock.js';
+import type { Collector } from './collector.js';
+import { ConfigError, describeValue, InvalidNameError, MetricConflictError, TimeoutError } from './errors.js';
+import { Counter } from './instruments/counter.js';
+import { Gauge, type GaugeDefinition } from './instruments/gauge.js';
+import { Histogram, type HistogramDefinition } from './instruments/histogram.js';
+import type { InstrumentContext, InstrumentDefinition } from './instruments/instrument.js';
+import { debugLogger, type Logger, safeLog } from './logger.js';
+import { SelfMetrics } from './self-metrics.js';
+import type { FamilySnapshot, MetricsSnapshot } from './snapshot.js';
+import { baseUnitOf, normalizeUnit, type Unit, unitSuffix } from './units.js';
+import { assertIntegerOption, validateMetricName } from './validation.js';
+
+/** Options of a {@link MetricsRegistry}. */
+export interface RegistryOptions {
+  /** Default limit of distinct label sets per metric (default 2,000). */
+  readonly maxSeriesPerMetric?: number;
+  /**
+   * How long `collect()` waits for each collector's refresh, in milliseconds (default 5,000).
+   * A refresh that takes longer is counted in `fw0_collector_timeouts_total`; the snapshot
+   * comes without waiting further.
+   */
+  readonly collectTimeoutMs?: number;
+  /** Where the registry says what it did (default: `NODE_DEBUG=fw0`). */
+  readonly logger?: Logger;
+  /** Clock of histogram windows and sampling (default: the process-wide coarse clock). */
+  readonly clock?: CoarseClock;
+}
+
+/** Options of {@link MetricsRegistry.collect}. */
+export interface CollectOptions {
+  /** Include histogram sketches in the snapshot (default true; text exposition does not need them). */
+  readonly sketches?: boolean;
+  /** Overrides the registry's collect timeout for this call, in milliseconds. */
+  readonly timeoutMs?: number;
+}
+
+/** Any instrument a registry holds. */
+export type AnyInstrument = Counter | Gauge | Histogram;
+
+const COUNTER_SUFFIX = '_total';
+
+/**
+ * Holds instruments (by name) and collectors, and takes snapshots of both for exporters.
+ *
+ * Registering the same definition twice returns the existing instrument; a conflicting one
+ * (another type, unit, buckets, accuracy, window) throws {@link MetricConflictError}, as does a
+ * name whose exposed samples would collide with another metric's (`x_total` gauge next to the
+ * counter `x`).
+ */
+export class MetricsRegistry {
+  /** The fw0_ self-metrics of this registry. */
+  readonly self: SelfMetrics;
+  readonly logger: Logger;
+  readonly maxSeriesPerMetric: number;
+  readonly collectTimeoutMs: number;
+  private readonly instruments = new Map<string, AnyInstrument>();
+  /** Every sample name a family exposes (x, x_total, x_bucket...) -> the family name. */
+  private readonly exposedNames = new Map<string, string>();
+  private readonly registeredCollectors: Collector[] = [];
+  private readonly refreshing = new Map<Collector, Promise<void>>();
+  private readonly context: InstrumentContext;
+
+  constructor(options: RegistryOptions = {}) {
+    this.maxSeriesPerMetric = options.maxSeriesPerMetric ?? 2000;
+    assertIntegerOption('maxSeriesPerMetric', this.maxSeriesPerMetric, 1, 10_000_000);
+    this.collectTimeoutMs = options.collectTimeoutMs ?? 5000;
+    assertIntegerOption('collectTimeoutMs', this.collectTimeoutMs, 1, 3_600_000);
+    this.logger = options.logger ?? debugLogger();
+    const clock = options.clock;
+    this.context = {
+      get clock() {
+        return clock ?? coarseClock();
+      },
+      maxSeries: this.maxSeriesPerMetric,
+      onOverflow: (metric) => this.onOverflow(metric),
+    };
+    this.self = new SelfMetrics(this);
+  }
+
+  /** The clock of histogram windows and sample throttling. */
+  get clock(): CoarseClock {
+    return this.context.clock;
+  }
+
+  /** Gets or creates a counter. The name may end in `_total` or not; it is exposed with `_total`. */
+  counter(definition: InstrumentDefinition): Counter {
+    return this.define(
+      'counter',
+      definition,
+      (name) => new Counter(name, definition, this.context),
+      () => true,
+    );
+  }
+
+  /** Gets or creates a gauge. */
+  gauge(definition: GaugeDefinition): Gauge {
+    return this.define(
+      'gauge',
+      definition,
+      (name) => new Gauge(name, definition, this.context),
+      (existing) => (definition.aggregation ?? 'sum') === (existing as Gauge).aggregation,
+    );
+  }
+
+  /** Gets or creates a histogram. */
+  histogram(definition: HistogramDefinition): Histogram {
+    return this.define(
+      'histogram',
+      definition,
+      (name) => new Histogram(name, definition, this.context),
+      (existing) => {
+        // Build the would-be histogram to compare its resolved options (defaults included).
+        const candidate = new Histogram(existing.name, definition, this.context);
+        const current = existing as Histogram;
+        return (
+          candidate.relativeAccuracy === current.relativeAccuracy &&
+          candidate.windowSeconds === current.windowSeconds &&
+          candidate.windowSlices === current.windowSlices &&
+          candidate.maxBins === current.maxBins &&
+          candidate.bounds.length === current.bounds.length &&
+          candidate.bounds.every((bound, i) => bound === current.bounds[i])
+        );
+      },
+    );
+  }
+
+  /** The instrument exposed under `name` (a counter may be named with or without `_total`). */
+  getMetric(name: string): AnyInstrument | undefined {
+    return (
+      this.instruments.get(name) ?? (name.endsWith(COUNTER_SUFFIX) ? this.counterByTotal(name) : undefined)
+    );
+  }
+
+  /** Every instrument, in registration order. */
+  getMetrics(): AnyInstrument[] {
+    return [...this.instruments.values()];
+  }
+
+  /** Removes an instrument and its series; true if it existed. */
+  removeMetric(name: string): boolean {
+    const instrument = this.getMetric(name);
+    if (instrument === undefined) return false;
+    this.instruments.delete(instrument.name);
+    for (const [exposed, family] of this.exposedNames) {
+      if (family === instrument.name) this.exposedNames.delete(exposed);
+    }
+    instrument.clear();
+    return true;
+  }
+
+  /** Adds a collector: `collect()` refreshes it first. A collector is registered once per name. */
+  register(collector: Collector): void {
+    if (this.registeredCollectors.includes(collector)) return;
+    if (this.registeredCollectors.some((other) => other.name === collector.name)) {
+      throw new ConfigError(`A collector named "${collector.name}" is already registered in this registry`, {
+        subject: collector.name,
+        value: collector.name,
+      });
+    }
+    this.registeredCollectors.push(collector);
+  }
+
+  /** Removes a collector; true if it was registered. */
+  unregister(collector: Collector): boolean {
+    const index = this.registeredCollectors.indexOf(collector);
+    if (index < 0) return false;
+    this.registeredCollectors.splice(index, 1);
+    return true;
+  }
+
+  /** The registered collectors, in registration order. */
+  get collectors(): readonly Collector[] {
+    return [...this.registeredCollectors];
+  }
+
+  /**
+   * Refreshes every collector (each in isolation, each within the collect timeout), then returns
+   * a snapshot. A collector that throws or hangs is counted and logged; the snapshot still comes.
+   */
+  async collect(options: CollectOptions = {}): Promise<MetricsSnapshot> {
+    const timeoutMs = options.timeoutMs ?? this.collectTimeoutMs;
+    await Promise.all(
+      this.registeredCollectors.map((collector) => this.refreshCollector(collector, timeoutMs)),
+    );
+    return this.snapshot(options);
+  }
+
+  /** A snapshot of the instruments as they are now, without refreshing collectors. */
+  snapshot(options: CollectOptions = {}): MetricsSnapshot {
+    const sketches = options.sketches ?? true;
+    const families: FamilySnapshot[] = [];
+    for (const instrument of this.instruments.values()) {
+      const family = instrument.snapshot({ sketches });
+      if (family.series.length > 0) families.push(family);
+    }
+    return { timestamp: Date.now(), families };
+  }
+
+  private async refreshCollector(collector: Collector, timeoutMs: number): Promise<void> {
+    if (collector.refresh === undefined) return;
+    let inflight = this.refreshing.get(collector);
+    if (inflight === undefined) {
+      const started = performance.now();
+      inflight = Promise.resolve()
+        .then(() => collector.refresh?.())
+        .then(
+          () => {
+            this.self.collectorDuration.set((performance.now() - started) / 1000, {
+              collector: collector.name,
+            });
+          },
+          (error: unknown) => {
+            this.self.collectorErrors.add(1, { collector: collector.name, operation: 'refresh' });
+            safeLog(
+              this.logger,
+              'error',
+              `collector "${collector.name}" failed to refresh; its metrics may be stale`,
+              {
+                error,
+              },
+            );
+          },
+        )
+        .finally(() => this.refreshing.delete(collector));
+      this.refreshing.set(collector, inflight);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      timer.unref();
+    });
+    const outcome = await Promise.race([inflight, timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.self.collectorTimeouts.add(1, { collector: collector.name });
+      safeLog(
+        this.logger,
+        'warn',
+        `collector "${collector.name}" did not refresh within ${timeoutMs} ms; snapshot taken without waiting`,
+        {
+          error: new TimeoutError(`refresh of ${collector.name} timed out`, {
+            subject: collector.name,
+            value: timeoutMs,
+          }),
+        },
+      );
+    }
+  }
+
+  private onOverflow(metric: string): void {
+    if (metric === this.self.seriesOverflow.exposedName) return;
+    this.self.seriesOverflow.add(1, { metric });
+  }
+
+  private counterByTotal(name: string): Counter | undefined {
+    const instrument = this.instruments.get(name.slice(0, -COUNTER_SUFFIX.length));
+    return instrument?.type === 'counter' ? instrument : undefined;
+  }
+
+  private define<T extends AnyInstrument>(
+    type: T['type'],
+    definition: InstrumentDefinition,
+    create: (name: string) => T,
+    sameOptions: (existing: AnyInstrument) => boolean,
+  ): T {
+    if (typeof definition !== 'object' || definition === null) {
+      throw new ConfigError(
+        `Invalid ${type} definition ${describeValue(definition)}: expected an object with a name`,
+        {
+          value: definition,
+        },
+      );
+    }
+    validateMetricName(definition.name);
+    const name =
+      type === 'counter' && definition.name.endsWith(COUNTER_SUFFIX)
+        ? definition.name.slice(0, -6)
+        : definition.name;
+    if (name === '')
+      throw new InvalidNameError(`Invalid counter name "${definition.name}"`, { value: definition.name });
+    const unit = definition.unit === undefined ? undefined : normalizeUnit(definition.unit);
+    checkUnit(name, unit);
+    if (definition.maxSeries !== undefined)
+      assertIntegerOption(`${name}: maxSeries`, definition.maxSeries, 1, 10_000_000);
+
+    const existing = this.instruments.get(name);
+    if (existing !== undefined) {
+      if (existing.type !== type) {
+        throw new MetricConflictError(
+          `Metric "${name}" is already registered as a ${existing.type}; it cannot be registered as a ${type}`,
+          { subject: name, value: type },
+        );
+      }
+      if (existing.unit !== unit) {
+        throw new MetricConflictError(
+          `Metric "${name}" is already registered with unit ${existing.unit ?? '(none)'}; it cannot change to ${unit ?? '(none)'}`,
+          { subject: name, value: unit },
+        );
+      }
+      if (!sameOptions(existing)) {
+        throw new MetricConflictError(
+          `Metric "${name}" is already registered as a ${type} with other options`,
+          {
+            subject: name,
+            value: definition,
+          },
+        );
+      }
+      return existing as T;
+    }
+
+    const exposed = exposedSampleNames(type, name);
+    for (const sample of exposed) {
+      const owner = this.exposedNames.get(sample);
+      if (owner !== undefined) {
+        throw new MetricConflictError(
+          `Metric "${name}" (${type}) would expose "${sample}", which metric "${owner}" already exposes`,
+          { subject: name, value: sample },
+        );
+      }
+    }
+    const instrument = create(name);
+    this.instruments.set(name, instrument);
+    for (const sample of exposed) this.exposedNames.set(sample, name);
+    return instrument;
+  }
+}
+
+/** Names a family of `type` exposes in either text format (TYPE line and sample names). */
+function exposedSampleNames(type: AnyInstrument['type'], name: string): string[] {
+  switch (type) {
+    case 'counter':
+      return [name, `${name}_total`, `${name}_created`];
+    case 'histogram':
+      return [name, `${name}_bucket`, `${name}_count`, `${name}_sum`, `${name}_created`];
+    default:
+      return [name];
+  }
+}
+
+function checkUnit(name: string, unit: Unit | undefined): void {
+  if (unit === undefined) return;
+  if (baseUnitOf(unit) !== unit) {
+    throw new ConfigError(
+      `Metric "${name}" declares unit ${unit}: instruments record base units; use "${baseUnitOf(unit)}" and convert with toBaseUnit()`,
+      { subject: name, value: unit },
+    );
+  }
+  const suffix = unitSuffix(unit);
+  if (suffix !== '' && !name.endsWith(suffix)) {
+    throw new InvalidNameError(
+      `Metric "${name}" has unit ${unit}, so its name must end with "${suffix}" (e.g. "${name}${suffix}")`,
+      { subject: name, value: name },
+    );
+  }
+}

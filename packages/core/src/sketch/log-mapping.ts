@@ -1,0 +1,99 @@
+import { ConfigError } from '../errors.js';
+
+/**
+ * Maps positive values to logarithmic bin indexes and back, for one relative accuracy `a`.
+ *
+ * `Math.log` is a call out of optimised code (about 10 ns); this mapping instead reads the
+ * IEEE-754 exponent `e` and mantissa `1 + s` of the value and approximates `log2(x)` by
+ * `L(x) = e + P(s)`, where `P` is a cubic with `P(0) = 0`, `P(1) = 1` that stays close to
+ * `log2(1 + s)` (the cubically interpolated mapping of the DDSketch paper). `L` is continuous
+ * and strictly increasing, so bins `((i - 1) w, i w]` in `L` are bins of `x`.
+ *
+ * The guarantee: within a bin, `ln x` changes by `w / (dL / d ln x)`. Taking `w` as
+ * `ln(gamma)` times the smallest slope `dL / d ln x` of the cubic (computed below), every bin
+ * spans a ratio of at most `gamma = (1 + a) / (1 - a)`, and the value reported for a bin (the
+ * harmonic mean of its edges) is within `a` of every value in it. The price is about 1% more
+ * bins than exact logarithms.
+ */
+
+const A = 6 / 35;
+const B = -3 / 5;
+const C = 10 / 7;
+
+/** The cubic approximating log2(1 + s) on [0, 1]. */
+function cubic(s: number): number {
+  return ((A * s + B) * s + C) * s;
+}
+
+/** Smallest slope of L with respect to ln x over one octave: min of P'(s) * (1 + s) on [0, 1]. */
+const MIN_SLOPE = (() => {
+  let min = Number.POSITIVE_INFINITY;
+  const steps = 100_000;
+  for (let k = 0; k <= steps; k++) {
+    const s = k / steps;
+    const slope = (3 * A * s * s + 2 * B * s + C) * (1 + s);
+    if (slope < min) min = slope;
+  }
+  // A sampled minimum of a smooth cubic, lowered by a margin far above its sampling error.
+  return min * (1 - 1e-9);
+})();
+
+const scratch = new Float64Array(1);
+const words = new Uint32Array(scratch.buffer);
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LOW = 1 - HIGH;
+const TWO_POW_MINUS_20 = 2 ** -20;
+const TWO_POW_MINUS_52 = 2 ** -52;
+
+export class LogMapping {
+  readonly gamma: number;
+  /** Bins per unit of L: index = ceil(L(x) * multiplier). */
+  readonly multiplier: number;
+
+  constructor(readonly relativeAccuracy: number) {
+    if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
+      throw new ConfigError(
+        `Invalid relativeAccuracy ${relativeAccuracy}: expected a number between 0 and 1 (e.g. 0.01)`,
+        {
+          subject: 'relativeAccuracy',
+          value: relativeAccuracy,
+        },
+      );
+    }
+    this.gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
+    this.multiplier = 1 / (Math.log(this.gamma) * MIN_SLOPE);
+  }
+
+  /** Bin index of a positive, normal value (the caller keeps values above 1e-12 here). */
+  index(value: number): number {
+    scratch[0] = value;
+    const high = words[HIGH]!;
+    const exponent = (high >>> 20) - 1023;
+    const s = (high & 0xfffff) * TWO_POW_MINUS_20 + words[LOW]! * TWO_POW_MINUS_52;
+    return Math.ceil((exponent + ((A * s + B) * s + C) * s) * this.multiplier);
+  }
+
+  /** The lower edge of bin `index` (its values are above it). */
+  lowerBound(index: number): number {
+    return inverse((index - 1) / this.multiplier);
+  }
+
+  /** The value reported for bin `index`: within the relative accuracy of every value in it. */
+  value(index: number): number {
+    const low = inverse((index - 1) / this.multiplier);
+    const high = inverse(index / this.multiplier);
+    return (2 * low * high) / (low + high);
+  }
+}
+
+/** x with L(x) = l: solves P(s) = l - floor(l) by Newton's method (P is increasing on [0, 1]). */
+function inverse(l: number): number {
+  const exponent = Math.floor(l);
+  const target = l - exponent;
+  let s = target;
+  for (let k = 0; k < 8; k++) {
+    const slope = 3 * A * s * s + 2 * B * s + C;
+    s -= (cubic(s) - target) / slope;
+  }
+  return 2 ** exponent * (1 + Math.min(1, Math.max(0, s)));
+}
