@@ -138,7 +138,8 @@ export class SketchCounts {
 
   /**
    * The value at quantile `q` (0 to 1), within the relative accuracy; NaN when empty.
-   * The rank is `q * (count - 1)`, the lower-nearest-rank definition.
+   * Nearest rank: the smallest value with at least `q * count` values at or below it (so the
+   * p99 of four values is the largest, not an underestimate of the tail).
    */
   quantile(q: number): number {
     if (this.count === 0 || !(q >= 0 && q <= 1)) return Number.NaN;
@@ -150,7 +151,8 @@ export class SketchCounts {
   }
 
   private rawQuantile(q: number): number {
-    const rank = q * (this.count - 1);
+    // The tolerance keeps q * count = 7.000000000000001 (q = 0.7, count = 10) at rank 7.
+    const rank = Math.max(1, Math.ceil(q * this.count - 1e-9));
     let seen = 0;
     const negative = this.negative;
     if (negative !== undefined) {
@@ -158,16 +160,16 @@ export class SketchCounts {
       const counts = negative.counts;
       for (let i = counts.length - 1; i >= 0; i--) {
         seen += counts[i]!;
-        if (seen > rank) return -this.mapping.value(negative.offset + i);
+        if (seen >= rank) return -this.mapping.value(negative.offset + i);
       }
     }
     seen += this.zeroCount;
-    if (seen > rank) return 0;
+    if (seen >= rank) return 0;
     const positive = this.positive;
     const counts = positive.counts;
     for (let i = 0; i < counts.length; i++) {
       seen += counts[i]!;
-      if (seen > rank) return this.mapping.value(positive.offset + i);
+      if (seen >= rank) return this.mapping.value(positive.offset + i);
     }
     // Rounding at q = 1: the highest value.
     return this.max;

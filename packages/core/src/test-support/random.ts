@@ -22,7 +22,7 @@ export function lognormalSamples(count: number, mu: number, sigma: number, seed 
   return out;
 }
 
-/** The exact value at quantile q of sorted values, lower-nearest-rank (the sketch's definition). */
+/** The exact value at quantile q of sorted values, nearest rank (the sketch's definition). */
 export function exactQuantile(sorted: Float64Array | number[], q: number): number {
-  return sorted[Math.floor(q * (sorted.length - 1))]!;
+  return sorted[Math.max(1, Math.ceil(q * sorted.length - 1e-9)) - 1]!;
 }
