@@ -1,16 +1,8 @@
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import promClient from 'prom-client';
 import { nsPerOp, printComparison, type Targets } from '../../../bench-support/harness.js';
 import { encodeOpenMetrics, encodePrometheus, MetricsRegistry } from '../src/index.js';
-
-class ManualReader extends MetricReader {
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
-  protected override async onShutdown(): Promise<void> {}
-  protected override async onForceFlush(): Promise<void> {}
-}
+import { otelMeter } from './otel-reader.js';
 
 const FAMILIES = 5;
 const LABEL_SETS = 1000;
@@ -19,8 +11,7 @@ const LABEL_SETS = 1000;
 export async function benchExposition(targets: Targets): Promise<void> {
   const registry = new MetricsRegistry();
   const promRegistry = new promClient.Registry();
-  const reader = new ManualReader();
-  const meter = new MeterProvider({ readers: [reader] }).getMeter('bench');
+  const { meter, reader } = otelMeter('bench');
   const serializer = new PrometheusSerializer();
 
   for (let f = 0; f < FAMILIES; f++) {

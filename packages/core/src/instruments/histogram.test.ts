@@ -95,6 +95,26 @@ describe('Histogram', () => {
     expect(series.summary().window.count).toBe(1);
   });
 
+  it('window min never exceeds max, nor quantiles leave [min, max] (regression: one-bin window)', () => {
+    const clock = new ManualClock();
+    const histogram = new MetricsRegistry({ clock }).histogram({ name: 'h' });
+    const series = histogram.bind();
+    series.observe(0.12);
+    const one = series.summary().window;
+    expect(one).toMatchObject({ count: 1, min: 0.12, max: 0.12, p50: 0.12, p99: 0.12 });
+    for (const value of [5, 5, 5, 7200, 0.01]) series.observe(value);
+    clock.advance(60);
+    for (const value of [5, 5, 5]) series.observe(value);
+    const window = series.summary().window;
+    expect(window.count).toBe(3);
+    expect(window.min).toBeLessThanOrEqual(window.max);
+    for (const q of [window.p50, window.p90, window.p99]) {
+      expect(q).toBeGreaterThanOrEqual(window.min);
+      expect(q).toBeLessThanOrEqual(window.max);
+      expect(Math.abs(q - 5) / 5).toBeLessThanOrEqual(0.01);
+    }
+  });
+
   it('can run without a window', () => {
     const histogram = new MetricsRegistry().histogram({ name: 'h', windowSeconds: 0 });
     histogram.observe(3);

@@ -233,9 +233,15 @@ export class HistogramSeries implements DetachableSeries {
     window.count = cumulative.count - start.count;
     window.sum = cumulative.sum - start.sum;
     const lowest = lowestValue(window);
-    if (lowest !== undefined) {
-      window.min = Math.max(lowest, cumulative.min);
-      window.max = Math.min(highestValue(window)!, cumulative.max);
+    if (window.count === 1) {
+      // One value: its exact sum is the value itself.
+      window.min = window.sum;
+      window.max = window.sum;
+    } else if (lowest !== undefined) {
+      // Both estimates clamped to the exact cumulative extremes: they keep their order
+      // (lowest <= highest), so min <= max even when every windowed value shares one bin.
+      window.min = clamp(lowest, cumulative.min, cumulative.max);
+      window.max = clamp(highestValue(window)!, cumulative.min, cumulative.max);
     }
     return window;
   }
@@ -331,6 +337,10 @@ function subtractInto(
   }
 }
 
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, value));
+}
+
 function lowestValue(counts: SketchCounts): number | undefined {
   const negative = counts.negative?.maxIndex;
   if (negative !== undefined && negative !== Number.NEGATIVE_INFINITY) return -counts.mapping.value(negative);
@@ -404,8 +414,10 @@ export class Histogram extends Instrument<HistogramSeries> {
 
   /** Records `value` (finite) in the series of `labels`. Bad input throws and changes nothing. */
   observe(value: number, labels?: LabelsInput): void {
+    // Checked before the lookup so a bad value never creates a series; the series checks again
+    // (one comparison) because sharing its observe() with bound handles keeps one hot path.
     if (typeof value !== 'number' || value - value !== 0) throw invalidObservation(this.name, value);
-    this.index.resolve(labels).record(value);
+    this.index.resolve(labels).observe(value);
   }
 
   /** Quantile `q` (0 to 1) of every observation of `labels`; NaN if there are none. */

@@ -123,6 +123,14 @@ export abstract class Instrument<S extends DetachableSeries> implements SeriesFa
     return this.index.size;
   }
 
+  /**
+   * The series that takes every label set past the series limit, or undefined if nothing
+   * overflowed. (`bind(OVERFLOW_LABELS)` is refused: `fw0_overflow` is a reserved label.)
+   */
+  get overflowSeries(): S | undefined {
+    return this.index.overflowed;
+  }
+
   /** Label sets of every series (the overflow series last, if any). */
   labelSets(): Labels[] {
     return Array.from(this.index.series(), (series) => series.labels);
