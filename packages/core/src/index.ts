@@ -6,6 +6,7 @@ export { type CoarseClock, coarseClock, ManualClock } from './clock.js';
 export { SampleBuffer } from './collect/sample-buffer.js';
 export { AdaptiveSampler } from './collect/sampler.js';
 export { BaseCollector, type Collector, type CollectorOptions } from './collector.js';
+export { exposedSampleNames } from './exposed-names.js';
 export {
   ClosedError,
   ConfigError,
@@ -67,7 +68,7 @@ export {
 } from './instruments/histogram.js';
 export type { Instrument, InstrumentDefinition } from './instruments/instrument.js';
 export { canonicalKey, OVERFLOW_LABELS } from './instruments/series-index.js';
-export { debugLogger, type LogFields, type Logger, silentLogger } from './logger.js';
+export { debugLogger, type LogFields, type Logger, safeLog, silentLogger } from './logger.js';
 export { mergeSnapshots } from './merge.js';
 export { PeriodicTask, type PeriodicTaskOptions } from './periodic-task.js';
 export {

@@ -75,6 +75,19 @@ describe('mergeSnapshots', () => {
     expect(() => mergeSnapshots([c.snapshot(), d.snapshot()])).toThrow(/buckets differ/);
   });
 
+  it('refuses families that expose the same sample name from different snapshots', () => {
+    const a = new MetricsRegistry();
+    const b = new MetricsRegistry();
+    a.counter({ name: 'jobs' }).add();
+    b.gauge({ name: 'jobs_total' }).set(1);
+    expect(() => mergeSnapshots([a.snapshot(), b.snapshot()])).toThrow(/would expose "jobs_total", as metric "jobs" does/);
+    const c = new MetricsRegistry();
+    c.histogram({ name: 'wait' }).observe(1);
+    const d = new MetricsRegistry();
+    d.counter({ name: 'wait_count' }).add();
+    expect(() => mergeSnapshots([c.snapshot(), d.snapshot()])).toThrow(MergeError);
+  });
+
   it('drops sketches when a part came without them, keeping exact buckets', () => {
     const a = new MetricsRegistry();
     const b = new MetricsRegistry();

@@ -1,4 +1,5 @@
 import { MergeError } from './errors.js';
+import { exposedSampleNames } from './exposed-names.js';
 import { canonicalKey } from './instruments/series-index.js';
 import { type SketchCounts, sketchFromData } from './sketch/log-sketch.js';
 import type {
@@ -40,16 +41,29 @@ type Accumulator = {
  * Gauges combine by their family's aggregation (`sum`, `min`, `max`, `last`).
  *
  * Throws {@link MergeError} when the same name has different types, histogram buckets or
- * sketch accuracies in different snapshots.
+ * sketch accuracies in different snapshots, or when two families would expose the same sample
+ * name (a gauge `jobs_total` in one snapshot, a counter `jobs` in another).
  */
 export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSnapshot {
   const families = new Map<string, Accumulator>();
+  /** Sample name -> the family exposing it, to refuse collisions across snapshots. */
+  const exposed = new Map<string, string>();
   let timestamp = 0;
   for (const snapshot of snapshots) {
     timestamp = Math.max(timestamp, snapshot.timestamp);
     for (const family of snapshot.families) {
       let accumulator = families.get(family.name);
       if (accumulator === undefined) {
+        for (const sample of exposedSampleNames(family.type, family.name)) {
+          const owner = exposed.get(sample);
+          if (owner !== undefined) {
+            throw new MergeError(`Cannot merge metric "${family.name}": it would expose "${sample}", as metric "${owner}" does`, {
+              subject: family.name,
+              value: sample,
+            });
+          }
+        }
+        for (const sample of exposedSampleNames(family.type, family.name)) exposed.set(sample, family.name);
         accumulator = { family, numbers: new Map(), histograms: new Map() };
         families.set(family.name, accumulator);
       } else {

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { type CoarseClock, coarseClock } from './clock.js';
 import type { Collector } from './collector.js';
 import { ConfigError, describeValue, InvalidNameError, MetricConflictError, TimeoutError } from './errors.js';
+import { exposedSampleNames } from './exposed-names.js';
 import { Counter } from './instruments/counter.js';
 import { Gauge, type GaugeDefinition } from './instruments/gauge.js';
 import { Histogram, type HistogramDefinition } from './instruments/histogram.js';
@@ -325,18 +326,6 @@ export class MetricsRegistry {
     this.instruments.set(name, instrument);
     for (const sample of exposed) this.exposedNames.set(sample, name);
     return instrument;
-  }
-}
-
-/** Names a family of `type` exposes in either text format (TYPE line and sample names). */
-function exposedSampleNames(type: AnyInstrument['type'], name: string): string[] {
-  switch (type) {
-    case 'counter':
-      return [name, `${name}_total`, `${name}_created`];
-    case 'histogram':
-      return [name, `${name}_bucket`, `${name}_count`, `${name}_sum`, `${name}_created`];
-    default:
-      return [name];
   }
 }
 

@@ -329,12 +329,17 @@ function subtractInto(
   then: Uint32Array | Float64Array | undefined,
   thenOffset: number,
 ): void {
+  const indexes: number[] = [];
+  const counts: number[] = [];
   for (let i = 0; i < now.length; i++) {
     const index = nowOffset + i;
-    const before = then?.[index - thenOffset] ?? 0;
-    const difference = now[i]! - before;
-    if (difference > 0) target.addCount(index, difference);
+    const difference = now[i]! - (then?.[index - thenOffset] ?? 0);
+    if (difference > 0) {
+      indexes.push(index);
+      counts.push(difference);
+    }
   }
+  target.addBins(indexes, counts);
 }
 
 function clamp(value: number, low: number, high: number): number {

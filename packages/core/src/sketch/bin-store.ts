@@ -40,6 +40,30 @@ export class BinStore {
     if (count > 0) this.addSlow(index, count);
   }
 
+  /**
+   * Adds many bins at once (merging, deserialising): `indexes` increasing, `counts` beside them.
+   * The array is sized once for the whole run instead of once per bin; a run that would pass
+   * `maxBins` goes bin by bin through the collapsing path.
+   */
+  addBins(indexes: ArrayLike<number>, counts: ArrayLike<number>): void {
+    const length = counts.length;
+    if (length === 0) return;
+    const low = Math.min(this.minIndex, indexes[0]!);
+    const high = Math.max(this.maxIndex, indexes[length - 1]!);
+    if (high - low + 1 > this.maxBins) {
+      for (let i = 0; i < length; i++) this.addCount(indexes[i]!, counts[i]!);
+      return;
+    }
+    this.ensureRange(low, high);
+    for (let i = 0; i < length; i++) {
+      const count = counts[i]!;
+      if (count <= 0) continue;
+      const at = indexes[i]! - this.offset;
+      if (this.counts[at]! + count > UINT32_LIMIT) this.widenArray();
+      this.counts[at] = this.counts[at]! + count;
+    }
+  }
+
   /** Lowest bin index holding a count, or +Infinity when empty. */
   get minIndex(): number {
     const counts = this.counts;

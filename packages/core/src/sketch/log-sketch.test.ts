@@ -96,6 +96,18 @@ describe('LogSketch', () => {
     );
   });
 
+  it('serialises only non-empty bins, delta-encoded', () => {
+    const sketch = new SketchCounts(mappingFor(0.01));
+    for (const value of [1, 1, 10, 1000]) sketch.add(value);
+    const data = sketch.toData();
+    expect(data.positive.counts).toEqual([2, 1, 1]);
+    const [first, ...deltas] = data.positive.indexes;
+    expect(first).toBe(mappingFor(0.01).index(1));
+    expect(deltas.every((delta) => delta > 0)).toBe(true);
+    expect(first! + deltas[0]!).toBe(mappingFor(0.01).index(10));
+    expect(sketchFromData(JSON.parse(JSON.stringify(data))).toData()).toEqual(data);
+  });
+
   it('refuses to merge sketches of different accuracy', () => {
     const a = new SketchCounts(mappingFor(0.01));
     const b = new SketchCounts(mappingFor(0.02));

@@ -31,9 +31,13 @@ export function mappingFor(relativeAccuracy: number): LogMapping {
   return mapping;
 }
 
-/** Serialisable form of one bin store: counts of bins `offset`, `offset + 1`, ... */
+/**
+ * Serialisable form of one bin store: its non-empty bins only. `indexes` are delta-encoded (the
+ * first is the bin index, each next one the distance from the previous), so a dense run costs
+ * a `1` per bin and a sparse sketch costs nothing for its empty bins.
+ */
 export interface BinsData {
-  readonly offset: number;
+  readonly indexes: readonly number[];
   readonly counts: readonly number[];
 }
 
@@ -195,26 +199,44 @@ export class SketchCounts {
   }
 }
 
-const EMPTY_BINS: BinsData = Object.freeze({ offset: 0, counts: Object.freeze([]) as readonly number[] });
+const EMPTY_BINS: BinsData = Object.freeze({ indexes: Object.freeze([]) as readonly number[], counts: Object.freeze([]) as readonly number[] });
 
 function storeData(store: BinStore): BinsData {
-  const min = store.minIndex;
-  if (min === Number.POSITIVE_INFINITY) return EMPTY_BINS;
-  const from = min - store.offset;
-  const to = store.maxIndex - store.offset + 1;
-  return { offset: min, counts: Array.from(store.counts.subarray(from, to)) };
+  const indexes: number[] = [];
+  const counts: number[] = [];
+  const source = store.counts;
+  let previous = 0;
+  for (let i = 0; i < source.length; i++) {
+    const count = source[i]!;
+    if (count === 0) continue;
+    const index = store.offset + i;
+    indexes.push(indexes.length === 0 ? index : index - previous);
+    counts.push(count);
+    previous = index;
+  }
+  return indexes.length === 0 ? EMPTY_BINS : { indexes, counts };
 }
 
 function mergeStore(target: BinStore, source: BinStore): void {
-  const counts = source.counts;
-  for (let i = 0; i < counts.length; i++) {
-    if (counts[i] !== 0) target.addCount(source.offset + i, counts[i]!);
-  }
+  const min = source.minIndex;
+  if (min === Number.POSITIVE_INFINITY) return;
+  const from = min - source.offset;
+  const to = source.maxIndex - source.offset + 1;
+  const indexes = new Array<number>(to - from);
+  for (let i = 0; i < indexes.length; i++) indexes[i] = min + i;
+  target.addBins(indexes, source.counts.subarray(from, to));
 }
 
 function mergeBins(target: BinStore, bins: BinsData): void {
-  const counts = bins.counts;
-  for (let i = 0; i < counts.length; i++) target.addCount(bins.offset + i, counts[i]!);
+  const length = bins.indexes.length;
+  if (length === 0) return;
+  const indexes = new Array<number>(length);
+  let index = 0;
+  for (let i = 0; i < length; i++) {
+    index = i === 0 ? bins.indexes[0]! : index + bins.indexes[i]!;
+    indexes[i] = index;
+  }
+  target.addBins(indexes, bins.counts);
 }
 
 function assertSameAccuracy(expected: number, actual: number): void {

@@ -1,0 +1,41 @@
+import type { FamilySnapshot, Labels, MetricsSnapshot } from '@fw0/metrics-core';
+
+/**
+ * The label set with `label="value"` added, keys sorted, frozen. A label of that name the worker
+ * already had is kept as `exported_<label>` (what Prometheus does with clashing target labels).
+ */
+export function withWorkerLabel(labels: Labels, label: string, value: string): Labels {
+  const entries: [string, string][] = [];
+  for (const name in labels) {
+    entries.push([name === label ? `exported_${label}` : name, labels[name]!]);
+  }
+  entries.push([label, value]);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.freeze(Object.fromEntries(entries));
+}
+
+/**
+ * A copy of a worker's snapshot whose every series carries `label="value"`: the per-worker
+ * view, where the series of different workers stay apart instead of being merged.
+ */
+export function labelSnapshot(snapshot: MetricsSnapshot, label: string, value: string): MetricsSnapshot {
+  const families = snapshot.families.map((family): FamilySnapshot => {
+    if (family.type === 'histogram') {
+      return {
+        ...family,
+        series: family.series.map((series) => ({
+          ...series,
+          labels: withWorkerLabel(series.labels, label, value),
+        })),
+      };
+    }
+    return {
+      ...family,
+      series: family.series.map((series) => ({
+        ...series,
+        labels: withWorkerLabel(series.labels, label, value),
+      })),
+    };
+  });
+  return { timestamp: snapshot.timestamp, families };
+}
