@@ -50,18 +50,21 @@ export interface ExampleRun {
 }
 
 /**
- * Runs a README example as a user would (`node` with tsx), its `@fw0/*` imports pointed at the
- * workspace sources. Bounded by `timeoutMs` (default 60 s).
+ * Runs a README example as a user would (`node` with tsx) from `packageDir`: the package under
+ * test is imported from its sources (its name is rewritten to `src/index.ts`), every other
+ * `@fw0/*` package resolves as a user's would, through node_modules to its built `dist/` (so
+ * one copy of core serves the example and the package alike). `readme` defaults to
+ * `packageDir/README.md`. Bounded by `timeoutMs` (default 60 s).
  */
 export function runReadmeExample(
   packageDir: string,
   name: string,
-  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; readme?: string } = {},
 ): ExampleRun {
-  let code = readmeExample(join(packageDir, 'README.md'), name);
-  for (const [packageName, entry] of workspaceEntries()) {
-    code = code.replaceAll(`from '${packageName}'`, `from ${JSON.stringify(entry)}`);
-  }
+  let code = readmeExample(options.readme ?? join(packageDir, 'README.md'), name);
+  const own = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { name: string };
+  const entry = workspaceEntries().get(own.name);
+  if (entry !== undefined) code = code.replaceAll(`from '${own.name}'`, `from ${JSON.stringify(entry)}`);
   const directory = join(packageDir, '.reports');
   mkdirSync(directory, { recursive: true });
   const file = join(directory, `readme-${name}.ts`);

@@ -33,6 +33,8 @@ export const ErrorCode = {
   PARSE_ERROR: 'FW0_PARSE_ERROR',
   /** An operation on an object that was already closed or stopped. */
   CLOSED: 'FW0_CLOSED',
+  /** A remote endpoint (a store, a gateway) refused a request or could not be reached. */
+  REMOTE_FAILED: 'FW0_REMOTE_FAILED',
 } as const;
 
 /** One of the {@link ErrorCode} values. */
@@ -125,6 +127,8 @@ export const InvalidTargetError = defineError(ErrorCode.INVALID_TARGET, 'Invalid
 export const ParseError = defineError(ErrorCode.PARSE_ERROR, 'ParseError');
 /** The object was already closed. Code `FW0_CLOSED`. */
 export const ClosedError = defineError(ErrorCode.CLOSED, 'ClosedError');
+/** A remote endpoint refused a request or could not be reached. Code `FW0_REMOTE_FAILED`. */
+export const RemoteError = defineError(ErrorCode.REMOTE_FAILED, 'RemoteError');
 
 /** Instance type of each error class, for annotations (`catch (error) { if (error instanceof InvalidValueError) ... }`). */
 export type InvalidNameError = InstanceType<typeof InvalidNameError>;
@@ -138,6 +142,7 @@ export type TimeoutError = InstanceType<typeof TimeoutError>;
 export type InvalidTargetError = InstanceType<typeof InvalidTargetError>;
 export type ParseError = InstanceType<typeof ParseError>;
 export type ClosedError = InstanceType<typeof ClosedError>;
+export type RemoteError = InstanceType<typeof RemoteError>;
 
 /** Shows a rejected value in an error message without flooding it. */
 export function describeValue(value: unknown): string {

@@ -22,6 +22,7 @@ export {
   MergeError,
   MetricConflictError,
   ParseError,
+  RemoteError,
   TimeoutError,
   UnitError,
 } from './errors.js';
@@ -74,6 +75,7 @@ export { PeriodicTask, type PeriodicTaskOptions } from './periodic-task.js';
 export {
   type AnyInstrument,
   type CollectOptions,
+  isMetricsRegistry,
   MetricsRegistry,
   type RegistryOptions,
 } from './registry.js';

@@ -136,3 +136,17 @@ describe('MetricsRegistry', () => {
     expect(registry.unregister(a)).toBe(false);
   });
 });
+
+describe('isMetricsRegistry', () => {
+  it('recognises registries of another copy of the package, and nothing else', async () => {
+    const { vi } = await import('vitest');
+    vi.resetModules();
+    const copy = await import('./registry.js');
+    expect(copy.MetricsRegistry).not.toBe(MetricsRegistry);
+    const foreign = new copy.MetricsRegistry();
+    expect(foreign instanceof MetricsRegistry).toBe(true);
+    expect(copy.isMetricsRegistry(new MetricsRegistry())).toBe(true);
+    expect(copy.isMetricsRegistry({ counter() {} })).toBe(false);
+    expect(new Error() instanceof MetricsRegistry).toBe(false);
+  });
+});

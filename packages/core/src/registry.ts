@@ -41,6 +41,15 @@ export interface CollectOptions {
 export type AnyInstrument = Counter | Gauge | Histogram;
 
 const COUNTER_SUFFIX = '_total';
+const REGISTRY_MARKER = Symbol.for('fw0.metrics.registry');
+
+/**
+ * True when `candidate` is a {@link MetricsRegistry} from this or any other copy of the package
+ * (two versions installed side by side), which `instanceof` alone cannot tell.
+ */
+export function isMetricsRegistry(candidate: unknown): candidate is MetricsRegistry {
+  return typeof candidate === 'object' && candidate !== null && (candidate as Record<symbol, unknown>)[REGISTRY_MARKER] === true;
+}
 
 /**
  * Holds instruments (by name) and collectors, and takes snapshots of both for exporters.
@@ -78,6 +87,12 @@ export class MetricsRegistry {
       onOverflow: (metric) => this.onOverflow(metric),
     };
     this.self = new SelfMetrics(this);
+    Object.defineProperty(this, REGISTRY_MARKER, { value: true });
+  }
+
+  static [Symbol.hasInstance](candidate: unknown): boolean {
+    // Subclasses (an aggregating registry) keep the ordinary prototype check.
+    return this === MetricsRegistry ? isMetricsRegistry(candidate) : Function.prototype[Symbol.hasInstance].call(this, candidate);
   }
 
   /** The clock of histogram windows and sample throttling. */
