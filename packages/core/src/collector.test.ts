@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.js';
 import { SampleBuffer } from './collect/sample-buffer.js';
-import { AdaptiveSampler } from './collect/sampler.js';
+import { AdaptiveSampler, NameSampler } from './collect/sampler.js';
 import { BaseCollector, type CollectorOptions } from './collector.js';
 import { ConfigError } from './errors.js';
 import { MetricsRegistry } from './registry.js';
@@ -15,7 +15,7 @@ class ExampleCollector extends BaseCollector {
   record(name: string, value: number): PerformanceMetric {
     return this.recordSample({ name, value, type: MetricType.GAUGE, unit: MetricUnit.COUNT });
   }
-  offer(sample: PerformanceMetric): boolean {
+  offer(sample: PerformanceMetric): PerformanceMetric | undefined {
     return this.offerSample(sample);
   }
   fail(operation: string): void {
@@ -77,7 +77,28 @@ describe('AdaptiveSampler', () => {
   it('tracks a bounded number of names', () => {
     const sampler = new AdaptiveSampler(1, new ManualClock(), 3);
     for (let i = 0; i < 100; i++) sampler.admit(`name${i}`);
-    expect((sampler as unknown as { states: Map<string, unknown> }).states.size).toBeLessThanOrEqual(4);
+    // The first three names have samplers of their own; every later name shares one.
+    expect(sampler.forName('name50')).toBe(sampler.forName('name99'));
+    expect(sampler.forName('name0')).not.toBe(sampler.forName('name1'));
+    expect(sampler.forName('name0')).not.toBe(sampler.forName('name99'));
+  });
+});
+
+describe('NameSampler', () => {
+  it('keeps every event when unlimited', () => {
+    const sampler = new NameSampler(Number.POSITIVE_INFINITY, new ManualClock());
+    for (let i = 0; i < 10_000; i++) expect(sampler.admit()).toBe(1);
+  });
+
+  it('decides for one name exactly as AdaptiveSampler does for that name', () => {
+    const clock = new ManualClock();
+    const bound = new NameSampler(7, clock);
+    const byName = new AdaptiveSampler(7, clock);
+    const bursts = [3, 50, 200, 0, 9, 1000, 7, 8];
+    for (const [second, calls] of bursts.entries()) {
+      for (let i = 0; i < calls; i++) expect(bound.admit()).toBe(byName.admit('name'));
+      clock.advance(second % 3 === 2 ? 2 : 1);
+    }
   });
 });
 
@@ -114,8 +135,14 @@ describe('BaseCollector', () => {
     expect(kept.some((s) => s.sampleRate !== undefined && s.sampleRate < 1)).toBe(true);
     const represented = kept.reduce((sum, s) => sum + 1 / (s.sampleRate ?? 1), 0);
     expect(Math.abs(represented - 1000)).toBeLessThan(100);
-    const offered = collector.offer(sample(1));
-    expect(typeof offered).toBe('boolean');
+    // Still past the budget this second: a ready-made sample is left out too, and counted.
+    const before = registry.self.samplesSampledOut.get({ collector: 'example' }) ?? 0;
+    const hot = createPerformanceMetric({ name: 'hot', value: 1, type: 'gauge', unit: 'count' });
+    const offered = Array.from({ length: 50 }, () => collector.offer(hot));
+    const keptOffers = offered.filter((item) => item !== undefined);
+    expect(keptOffers.length).toBeLessThan(50);
+    expect(keptOffers.every((item) => item!.sampleRate !== undefined && item!.sampleRate < 1)).toBe(true);
+    expect(registry.self.samplesSampledOut.get({ collector: 'example' })).toBe(before + 50 - keptOffers.length);
   });
 
   it('counts failures instead of throwing', () => {

@@ -1,5 +1,5 @@
 import { SampleBuffer } from './collect/sample-buffer.js';
-import { AdaptiveSampler } from './collect/sampler.js';
+import { AdaptiveSampler, NameSampler } from './collect/sampler.js';
 import type { Counter, CounterSeries } from './instruments/counter.js';
 import { type Logger, safeLog } from './logger.js';
 import { MetricsRegistry } from './registry.js';
@@ -45,13 +45,19 @@ export interface CollectorOptions {
 /**
  * The base of collectors: registers itself in a registry, keeps a bounded, sampled buffer of
  * samples, and counts its own failures (`fw0_collector_errors_total`) instead of throwing them.
+ *
+ * The constructor registers the collector in its registry. Check your options before calling
+ * `super()` (compute them in an argument expression or a static helper); if your constructor can
+ * still fail afterwards (an instrument conflicting with an existing metric), call
+ * `this.registry.unregister(this)` before rethrowing, so no half-built collector stays registered.
  */
 export abstract class BaseCollector implements Collector {
   readonly registry: MetricsRegistry;
   protected readonly logger: Logger;
+  /** `fw0_samples_sampled_out_total{collector}`: add to it for every event sampling left out. */
+  protected readonly sampledOut: CounterSeries;
   private readonly buffer: SampleBuffer;
-  private readonly sampler: AdaptiveSampler | undefined;
-  private readonly sampledOut: CounterSeries;
+  private readonly sampler: AdaptiveSampler;
   private readonly errors: Counter;
   private droppedSinceLog = 0;
 
@@ -80,8 +86,10 @@ export abstract class BaseCollector implements Collector {
         );
       }
     });
-    this.sampler =
-      maxPerSecond === false ? undefined : new AdaptiveSampler(maxPerSecond, this.registry.clock);
+    this.sampler = new AdaptiveSampler(
+      maxPerSecond === false ? Number.POSITIVE_INFINITY : maxPerSecond,
+      this.registry.clock,
+    );
     this.sampledOut = this.registry.self.samplesSampledOut.bind({ collector: name });
     this.errors = this.registry.self.collectorErrors;
     this.registry.register(this);
@@ -103,7 +111,7 @@ export abstract class BaseCollector implements Collector {
    * its `sampleRate` when sampling kept it at a rate below 1.
    */
   protected recordSample(init: PerformanceMetricInit): PerformanceMetric {
-    const rate = this.sampler === undefined ? 1 : this.sampler.admit(init.name);
+    const rate = this.sampler.admit(init.name);
     if (rate === 0) {
       this.sampledOut.add();
       return createPerformanceMetric(init);
@@ -113,15 +121,34 @@ export abstract class BaseCollector implements Collector {
     return sample;
   }
 
-  /** Puts a ready-made sample in the buffer, through the sampler. Returns whether it was kept. */
-  protected offerSample(sample: PerformanceMetric): boolean {
-    const rate = this.sampler === undefined ? 1 : this.sampler.admit(sample.name);
+  /**
+   * Puts a ready-made sample in the buffer, through the sampler. Returns the sample as kept
+   * (with its `sampleRate` when sampling kept it at a rate below 1), or undefined when sampling
+   * left it out (counted).
+   */
+  protected offerSample(sample: PerformanceMetric): PerformanceMetric | undefined {
+    const rate = this.sampler.admit(sample.name);
     if (rate === 0) {
       this.sampledOut.add();
-      return false;
+      return undefined;
     }
-    this.buffer.push(rate < 1 ? { ...sample, sampleRate: (sample.sampleRate ?? 1) * rate } : sample);
-    return true;
+    const kept = rate < 1 ? { ...sample, sampleRate: (sample.sampleRate ?? 1) * rate } : sample;
+    this.buffer.push(kept);
+    return kept;
+  }
+
+  /**
+   * The sampler of `name`, for hot paths that decide before building a sample: call `admit()`
+   * per event; when it returns 0 add to {@link sampledOut}, else build the sample (with that
+   * rate) and {@link pushSample} it. Keeps every event when sampling is off.
+   */
+  protected samplerFor(name: string): NameSampler {
+    return this.sampler.forName(name);
+  }
+
+  /** Puts a sample that a sampler already admitted into the buffer (the oldest go when full). */
+  protected pushSample(sample: PerformanceMetric): void {
+    this.buffer.push(sample);
   }
 
   /**

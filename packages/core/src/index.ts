@@ -4,7 +4,7 @@
 
 export { type CoarseClock, coarseClock, ManualClock } from './clock.js';
 export { SampleBuffer } from './collect/sample-buffer.js';
-export { AdaptiveSampler } from './collect/sampler.js';
+export { AdaptiveSampler, NameSampler } from './collect/sampler.js';
 export { BaseCollector, type Collector, type CollectorOptions } from './collector.js';
 export { exposedSampleNames } from './exposed-names.js';
 export {

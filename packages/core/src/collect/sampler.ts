@@ -1,66 +1,94 @@
 import type { CoarseClock } from '../clock.js';
 
-interface NameState {
-  second: number;
-  seen: number;
-  kept: number;
-  /** Keep one event in `every`. */
-  every: number;
+/**
+ * Decides which events of one name go into a collector's sample buffer, so that a hot name
+ * cannot flood it: at most about `maxPerSecond` records per second. Below that every event is
+ * kept; above it one in `every`, where `every` starts from the rate that would have fit last
+ * second's events in the budget and doubles whenever the budget runs out within the second. A
+ * kept record carries its sample rate `1 / every`, so the events it stands for can be counted
+ * back. Deterministic (no randomness); the hot path reads fields of this object, with no map
+ * lookup, no string work and no allocation. Bind one per timed function or per name.
+ */
+export class NameSampler {
+  private second: number;
+  private seen = 0;
+  private kept = 0;
+  private every = 1;
+  /** The value of `seen` at which the next event is kept: a comparison instead of `seen % every`. */
+  private next = 1;
+
+  constructor(
+    /** Records kept per second before sampling starts; `Infinity` keeps every event. */
+    readonly maxPerSecond: number,
+    private readonly clock: CoarseClock,
+  ) {
+    this.second = clock.seconds;
+  }
+
+  /**
+   * Returns 0 to leave this event out of the buffer, or the sample rate (0 < rate <= 1) that the
+   * kept record should carry: a record with rate 0.25 stands for 4 events.
+   */
+  admit(): number {
+    const now = this.clock.seconds;
+    if (now !== this.second) this.startSecond(now);
+    const seen = ++this.seen;
+    if (this.kept >= this.maxPerSecond) {
+      this.every *= 2;
+      this.kept = 0;
+      this.next = Math.ceil(seen / this.every) * this.every;
+    }
+    if (seen !== this.next) return 0;
+    this.kept++;
+    this.next = seen + this.every;
+    return 1 / this.every;
+  }
+
+  /** Starts a second from the rate that would have fit last second's events in the budget. */
+  private startSecond(now: number): void {
+    const previous = now === this.second + 1 ? this.seen : 0;
+    this.every = previous > this.maxPerSecond ? Math.ceil(previous / this.maxPerSecond) : 1;
+    this.second = now;
+    this.seen = 0;
+    this.kept = 0;
+    this.next = this.every;
+  }
 }
 
-/** Name under which events share one state once the sampler tracks `maxNames` names. */
+/** Name under which events share one sampler once `maxNames` names are tracked. */
 const OTHER = '\u0000other';
 
 /**
- * Decides which events of each name go into a collector's sample buffer, so that a hot name
- * cannot flood it: at most about `maxPerSecond` records per name per second. Below that every
- * event is kept; above it one in `every` is kept, where `every` starts from last second's rate
- * and doubles whenever the budget runs out within the second. A kept record carries its sample
- * rate `1 / every`, so the events it stands for can be counted back. Deterministic, no random.
+ * A {@link NameSampler} per event name, for callers that only know the name at each event.
+ * Memory is bounded: past `maxNames` names, further names share one sampler.
  */
 export class AdaptiveSampler {
-  private readonly states = new Map<string, NameState>();
+  private readonly samplers = new Map<string, NameSampler>();
 
   constructor(
     /** Records kept per name per second before sampling starts. */
     readonly maxPerSecond: number,
     private readonly clock: CoarseClock,
-    /** Names tracked separately; beyond, names share one budget (bounded memory). */
+    /** Names tracked separately; beyond, names share one budget. */
     private readonly maxNames = 10_000,
   ) {}
 
-  /**
-   * Returns 0 to leave the event out of the buffer, or the sample rate (0 < rate <= 1) that the
-   * kept record should carry.
-   */
-  admit(name: string): number {
-    let state = this.states.get(name);
-    if (state === undefined) {
-      if (this.states.size >= this.maxNames) state = this.states.get(OTHER) ?? this.create(OTHER);
-      else state = this.create(name);
+  /** The sampler of `name` (created on first use), for callers that record it often. */
+  forName(name: string): NameSampler {
+    let sampler = this.samplers.get(name);
+    if (sampler === undefined) {
+      const key = this.samplers.size >= this.maxNames ? OTHER : name;
+      sampler = this.samplers.get(key);
+      if (sampler === undefined) {
+        sampler = new NameSampler(this.maxPerSecond, this.clock);
+        this.samplers.set(key, sampler);
+      }
     }
-    const now = this.clock.seconds;
-    if (now !== state.second) {
-      // Start from the rate that would have fit last second's events in the budget.
-      const previous = now === state.second + 1 ? state.seen : 0;
-      state.every = previous > this.maxPerSecond ? Math.ceil(previous / this.maxPerSecond) : 1;
-      state.second = now;
-      state.seen = 0;
-      state.kept = 0;
-    }
-    state.seen++;
-    if (state.kept >= this.maxPerSecond) {
-      state.every *= 2;
-      state.kept = 0;
-    }
-    if (state.seen % state.every !== 0) return 0;
-    state.kept++;
-    return 1 / state.every;
+    return sampler;
   }
 
-  private create(name: string): NameState {
-    const state: NameState = { second: this.clock.seconds, seen: 0, kept: 0, every: 1 };
-    this.states.set(name, state);
-    return state;
+  /** `forName(name).admit()`: 0 to leave the event out, else the kept record's sample rate. */
+  admit(name: string): number {
+    return this.forName(name).admit();
   }
 }

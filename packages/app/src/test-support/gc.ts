@@ -1,0 +1,46 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+/** A full garbage collection on demand, whether or not the process runs with `--expose-gc`. */
+export function exposeGc(): () => void {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (typeof existing === 'function') return existing;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/**
+ * Tells whether watched objects were garbage-collected. It uses a FinalizationRegistry, which
+ * never keeps its targets alive (a WeakRef keeps its target until the current job ends, which
+ * under top-level await can be long).
+ */
+export class GarbageWatch {
+  private watched = 0;
+  private finalized = 0;
+  private readonly registry = new FinalizationRegistry<undefined>(() => {
+    this.finalized++;
+  });
+
+  /** Watches `value` and returns it. */
+  watch<T extends object>(value: T): T {
+    this.watched++;
+    this.registry.register(value, undefined);
+    return value;
+  }
+
+  /** Objects watched so far that were collected. */
+  get collected(): number {
+    return this.finalized;
+  }
+
+  /** Collects garbage until every watched object was finalized, at most `attempts` times; true if all were. */
+  async allCollected(attempts = 30): Promise<boolean> {
+    const gc = exposeGc();
+    for (let attempt = 0; attempt < attempts && this.finalized < this.watched; attempt++) {
+      gc();
+      await sleep(2);
+    }
+    return this.finalized === this.watched;
+  }
+}
