@@ -1,0 +1,101 @@
+import { MetricsRegistry } from '@fw0/metrics-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { NetworkMetricName as Name } from './names.js';
+import { NetworkMetricsCollector } from './network-collector.js';
+import type { HttpProbeContext } from './options.js';
+import { makeSelfSignedCertificate, type TestCertificate } from './test-support/hosts.js';
+import { seriesValue } from './test-support/metrics.js';
+import { startHttpsServer, type TestServer } from './test-support/servers.js';
+
+let certificate: TestCertificate;
+let server: TestServer;
+
+beforeAll(async () => {
+  certificate = makeSelfSignedCertificate();
+  server = await startHttpsServer(certificate, (_request, response) => response.end('secure'));
+});
+afterAll(() => server.close());
+
+const collectors: NetworkMetricsCollector[] = [];
+afterEach(async () => {
+  for (const collector of collectors.splice(0)) await collector.close();
+});
+
+function collector(): NetworkMetricsCollector {
+  const created = new NetworkMetricsCollector({
+    registry: new MetricsRegistry(),
+    maxSamplesPerSecond: false,
+  });
+  collectors.push(created);
+  return created;
+}
+
+const contextOf = (sample: { context?: unknown } | null) => sample?.context as HttpProbeContext;
+
+describe('measureHttpRequest over TLS', () => {
+  it('rejects a self-signed certificate by default, counting a tls failure', async () => {
+    const network = collector();
+    const sample = await network.measureHttpRequest(`${server.origin}/`, 5000);
+    expect(sample).toBeNull();
+    const target = `${server.origin}/`;
+    expect(seriesValue(network.registry, Name.PROBE_FAILURES, { kind: 'http', target, reason: 'tls' })).toBe(
+      1,
+    );
+    expect(seriesValue(network.registry, Name.PROBE_SUCCESS, { kind: 'http', target })).toBe(0);
+    expect(
+      network.registry.self.collectorErrors.get({ collector: 'network', operation: 'measure_http_request' }),
+    ).toBe(1);
+  });
+
+  it('accepts it when the probe is told to, and measures the TLS handshake', async () => {
+    const network = collector();
+    const sample = await network.measureHttpRequest(`${server.origin}/`, 5000, { insecure: true });
+    expect(sample).not.toBeNull();
+    const context = contextOf(sample);
+    expect(context.tls).toBe(true);
+    expect(context.phases.tls).toBeGreaterThan(0);
+    expect(context.phases.connect).toBeGreaterThan(0);
+    const { resolve, connect, tls, processing, transfer } = context.phases;
+    expect(Math.abs(resolve + connect + tls + processing + transfer - sample!.value)).toBeLessThan(1e-9);
+    const target = `${server.origin}/`;
+    expect(seriesValue(network.registry, Name.HTTP_SSL, { target })).toBe(1);
+    expect(seriesValue(network.registry, Name.HTTP_DURATION, { target, phase: 'tls' })).toBe(
+      context.phases.tls,
+    );
+    // The certificate was made valid for 2 days: its expiry is 2 days from now, give or take one.
+    const expiry = seriesValue(network.registry, Name.SSL_EARLIEST_CERT_EXPIRY, { target })!;
+    const days = (expiry - Date.now() / 1000) / 86_400;
+    expect(days).toBeGreaterThan(1);
+    expect(days).toBeLessThan(3);
+  });
+
+  it('accepting is per probe: a probe without the option still rejects the certificate', async () => {
+    const network = collector();
+    expect(await network.measureHttpRequest(`${server.origin}/a`, 5000, { insecure: true })).not.toBeNull();
+    expect(await network.measureHttpRequest(`${server.origin}/a`, 5000)).toBeNull();
+    expect(await network.measureHttpRequest(`${server.origin}/a`, 5000, { insecure: true })).not.toBeNull();
+  });
+
+  it('verifies the certificate against a CA given to the probe', async () => {
+    const network = collector();
+    const byAddress = await network.measureHttpRequest(`${server.origin}/`, 5000, { ca: certificate.cert });
+    const byName = await network.measureHttpRequest(`https://localhost:${server.port}/`, 5000, {
+      ca: certificate.cert,
+    });
+    expect(contextOf(byAddress).statusCode).toBe(200);
+    expect(contextOf(byName).phases.resolve).toBeGreaterThan(0);
+  });
+
+  it('reuses the TLS connection: no handshake on the second request', async () => {
+    const network = collector();
+    await network.measureHttpRequest(`${server.origin}/one`, 5000, { insecure: true });
+    await new Promise((resolve) => setImmediate(resolve)); // undici reuses it after a loop cycle
+    const second = await network.measureHttpRequest(`${server.origin}/two`, 5000, { insecure: true });
+    expect(contextOf(second)).toMatchObject({ connectionReused: true, tls: true });
+    expect(contextOf(second).phases).toMatchObject({ connect: 0, tls: 0 });
+    // Still reported on a reused connection: the certificate belongs to the connection.
+    expect(
+      seriesValue(network.registry, Name.SSL_EARLIEST_CERT_EXPIRY, { target: `${server.origin}/two` }),
+    ).toBeGreaterThan(0);
+  });
+});

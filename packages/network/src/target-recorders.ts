@@ -1,0 +1,81 @@
+import { describeValue, InvalidLabelError, type MetricsRegistry } from '@fw0/metrics-core';
+import type { ProbeKind } from './names.js';
+import type { TargetSuccessRate } from './options.js';
+import { defineProbeInstruments, type ProbeInstruments } from './probe-instruments.js';
+import { TargetRecorder } from './target-recorder.js';
+import { type HttpTarget, parseHttpTarget } from './targets.js';
+
+/** Parsed URLs kept, at most (later ones are parsed on every call). */
+const URL_CACHE_LIMIT = 1000;
+
+/**
+ * The recorders of every probe target, at most `maxTargets` kept (a further target's recorder
+ * is bound on each call and lands in the registry's overflow series), and a cache of parsed
+ * probe URLs.
+ */
+export class TargetRecorders {
+  private readonly instruments: ProbeInstruments;
+  private readonly byKey = new Map<string, TargetRecorder>();
+  private readonly byTarget = new WeakMap<HttpTarget, TargetRecorder>();
+  private readonly urls = new Map<string, HttpTarget>();
+
+  constructor(
+    registry: MetricsRegistry,
+    private readonly maxTargets: number,
+  ) {
+    this.instruments = defineProbeInstruments(registry, maxTargets);
+  }
+
+  /** The checked target of `url` (InvalidTargetError otherwise), from the cache when seen before. */
+  httpTarget(url: string | URL): HttpTarget {
+    if (typeof url !== 'string') return parseHttpTarget(url);
+    let target = this.urls.get(url);
+    if (target === undefined) {
+      target = parseHttpTarget(url);
+      if (this.urls.size < URL_CACHE_LIMIT) this.urls.set(url, target);
+    }
+    return target;
+  }
+
+  /** The recorder of an HTTP target, labelled `label` or else by its URL (found by the target object). */
+  http(target: HttpTarget, label: string | undefined): TargetRecorder {
+    if (label !== undefined) return this.get('http', label);
+    let recorder = this.byTarget.get(target);
+    if (recorder === undefined) {
+      recorder = this.get('http', target.label);
+      this.byTarget.set(target, recorder);
+    }
+    return recorder;
+  }
+
+  /** The recorder of `kind` + `target`. */
+  get(kind: ProbeKind, target: string): TargetRecorder {
+    const key = `${kind} ${target}`;
+    let recorder = this.byKey.get(key);
+    if (recorder === undefined) {
+      recorder = new TargetRecorder(kind, target, this.instruments);
+      if (this.byKey.size < this.maxTargets) this.byKey.set(key, recorder);
+    }
+    return recorder;
+  }
+
+  /** Attempts, successes, failures and success ratio of every kept target. */
+  successRates(): TargetSuccessRate[] {
+    return Array.from(this.byKey.values(), (recorder) => recorder.successRate());
+  }
+}
+
+/** Checks a `target` label option: undefined, or a non-empty string (InvalidLabelError). */
+export function checkTargetLabel(target: unknown): string | undefined {
+  if (target === undefined) return undefined;
+  if (typeof target !== 'string' || target === '') {
+    throw new InvalidLabelError(
+      `Invalid target label ${describeValue(target)}: expected a non-empty string`,
+      {
+        subject: 'target',
+        value: target,
+      },
+    );
+  }
+  return target;
+}

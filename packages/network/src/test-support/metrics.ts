@@ -1,0 +1,19 @@
+import type { HistogramSeries, LabelsInput, MetricsRegistry } from '@fw0/metrics-core';
+
+/** The value of a counter or gauge series, or undefined when the metric or series does not exist. */
+export function seriesValue(
+  registry: MetricsRegistry,
+  name: string,
+  labels: LabelsInput,
+): number | undefined {
+  const metric = registry.getMetric(name);
+  if (metric === undefined || metric.type === 'histogram') return undefined;
+  return metric.get(labels);
+}
+
+/** A histogram series (bound, so it exists afterwards), or throws when the metric is not a histogram. */
+export function histogramOf(registry: MetricsRegistry, name: string, labels: LabelsInput): HistogramSeries {
+  const metric = registry.getMetric(name);
+  if (metric?.type !== 'histogram') throw new Error(`${name} is not a histogram`);
+  return metric.bind(labels);
+}
