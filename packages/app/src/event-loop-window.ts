@@ -5,7 +5,10 @@ import {
   performance,
 } from 'node:perf_hooks';
 
-/** Event-loop delay over one window, in seconds; absent when the window held no delay sample. */
+/**
+ * Event-loop delay over one window, in seconds, the monitor's resolution subtracted (an idle loop
+ * reads about 0); absent when the window held no delay sample.
+ */
 export interface EventLoopDelayStats {
   readonly minSeconds: number;
   readonly maxSeconds: number;
@@ -67,17 +70,23 @@ export class EventLoopWindow {
     const now = performance.eventLoopUtilization();
     const utilization = performance.eventLoopUtilization(now, this.lastUtilization).utilization;
     this.lastUtilization = now;
+    // Each value the monitor records is the time between two ticks of its own timer: the
+    // resolution plus the delay. Subtracting the resolution (never below 0) gives the delay
+    // itself, so an idle loop reads about 0 ms, not about `resolutionMs`. prom-client reports
+    // the raw figures; Elastic's APM agent subtracts, as we do.
+    const resolution = this.resolutionMs * 1e6;
+    const lag = (nanoseconds: number) => Math.max(0, nanoseconds - resolution) / NS_PER_SECOND;
     const delay =
       histogram.count === 0
         ? undefined
         : {
-            minSeconds: histogram.min / NS_PER_SECOND,
-            maxSeconds: histogram.max / NS_PER_SECOND,
-            meanSeconds: histogram.mean / NS_PER_SECOND,
+            minSeconds: lag(histogram.min),
+            maxSeconds: lag(histogram.max),
+            meanSeconds: lag(histogram.mean),
             stddevSeconds: histogram.stddev / NS_PER_SECOND,
-            p50Seconds: histogram.percentile(50) / NS_PER_SECOND,
-            p90Seconds: histogram.percentile(90) / NS_PER_SECOND,
-            p99Seconds: histogram.percentile(99) / NS_PER_SECOND,
+            p50Seconds: lag(histogram.percentile(50)),
+            p90Seconds: lag(histogram.percentile(90)),
+            p99Seconds: lag(histogram.percentile(99)),
           };
     histogram.reset();
     return { delay, utilization: Number.isFinite(utilization) ? utilization : 0 };

@@ -39,6 +39,10 @@ describe('runtime health', () => {
     expect(busy.eventLoop.delay!.maxSeconds).toBeGreaterThanOrEqual(0.25);
     expect(idle.eventLoop.delay!.maxSeconds).toBeLessThan(busy.eventLoop.delay!.maxSeconds);
     expect(idle.eventLoop.delay!.p50Seconds).toBeLessThanOrEqual(idle.eventLoop.delay!.p99Seconds);
+    // Regression (resolution counted as delay): an idle loop's median delay is near 0, not the
+    // monitor's 10 ms tick. 5 ms leaves room for a loaded CI machine.
+    expect(idle.eventLoop.delay!.p50Seconds).toBeLessThan(0.005);
+    expect(idle.eventLoop.delay!.minSeconds).toBeGreaterThanOrEqual(0);
     const gauge = (name: string) => (registry.getMetric(name) as Gauge).get();
     expect(gauge('nodejs_eventloop_lag_max_seconds')).toBe(idle.eventLoop.delay!.maxSeconds);
     expect(gauge('nodejs_eventloop_lag_p99_seconds')).toBe(idle.eventLoop.delay!.p99Seconds);

@@ -168,6 +168,8 @@ export async function benchHotPath(targets: Targets): Promise<void> {
   targets.check('bound counter add within 5 ns', boundRow.ours <= 5, `${boundRow.ours.toFixed(2)} ns`);
   // The anchors really recorded: prom-client has series and the OpenTelemetry reader has points.
   const { resourceMetrics } = await reader.collect();
-  const points = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).reduce((sum, metric) => sum + metric.dataPoints.length, 0);
+  const points = resourceMetrics.scopeMetrics
+    .flatMap((scope) => scope.metrics)
+    .reduce((sum, metric) => sum + metric.dataPoints.length, 0);
   if (prom.getMetricsAsArray().length === 0 || points === 0) throw new Error('an anchor recorded nothing');
 }

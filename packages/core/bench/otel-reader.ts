@@ -13,7 +13,10 @@ export class ManualReader extends MetricReader {
 }
 
 /** A meter whose instruments really aggregate (a reader is attached), and that reader. */
-export function otelMeter(name: string): { meter: ReturnType<MeterProvider['getMeter']>; reader: ManualReader } {
+export function otelMeter(name: string): {
+  meter: ReturnType<MeterProvider['getMeter']>;
+  reader: ManualReader;
+} {
   const reader = new ManualReader();
   return { meter: new MeterProvider({ readers: [reader] }).getMeter(name), reader };
 }

@@ -142,7 +142,9 @@ describe('BaseCollector', () => {
     const keptOffers = offered.filter((item) => item !== undefined);
     expect(keptOffers.length).toBeLessThan(50);
     expect(keptOffers.every((item) => item!.sampleRate !== undefined && item!.sampleRate < 1)).toBe(true);
-    expect(registry.self.samplesSampledOut.get({ collector: 'example' })).toBe(before + 50 - keptOffers.length);
+    expect(registry.self.samplesSampledOut.get({ collector: 'example' })).toBe(
+      before + 50 - keptOffers.length,
+    );
   });
 
   it('counts failures instead of throwing', () => {

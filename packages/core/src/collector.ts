@@ -1,5 +1,5 @@
 import { SampleBuffer } from './collect/sample-buffer.js';
-import { AdaptiveSampler, NameSampler } from './collect/sampler.js';
+import { AdaptiveSampler, type NameSampler } from './collect/sampler.js';
 import type { Counter, CounterSeries } from './instruments/counter.js';
 import { type Logger, safeLog } from './logger.js';
 import { MetricsRegistry } from './registry.js';

@@ -6,7 +6,6 @@ export { type CoarseClock, coarseClock, ManualClock } from './clock.js';
 export { SampleBuffer } from './collect/sample-buffer.js';
 export { AdaptiveSampler, NameSampler } from './collect/sampler.js';
 export { BaseCollector, type Collector, type CollectorOptions } from './collector.js';
-export { exposedSampleNames } from './exposed-names.js';
 export {
   ClosedError,
   ConfigError,
@@ -26,6 +25,7 @@ export {
   TimeoutError,
   UnitError,
 } from './errors.js';
+export { exposedSampleNames } from './exposed-names.js';
 export {
   createMetricsHandler,
   type MetricsHandlerOptions,

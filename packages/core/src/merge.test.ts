@@ -80,7 +80,9 @@ describe('mergeSnapshots', () => {
     const b = new MetricsRegistry();
     a.counter({ name: 'jobs' }).add();
     b.gauge({ name: 'jobs_total' }).set(1);
-    expect(() => mergeSnapshots([a.snapshot(), b.snapshot()])).toThrow(/would expose "jobs_total", as metric "jobs" does/);
+    expect(() => mergeSnapshots([a.snapshot(), b.snapshot()])).toThrow(
+      /would expose "jobs_total", as metric "jobs" does/,
+    );
     const c = new MetricsRegistry();
     c.histogram({ name: 'wait' }).observe(1);
     const d = new MetricsRegistry();

@@ -57,10 +57,13 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSn
         for (const sample of exposedSampleNames(family.type, family.name)) {
           const owner = exposed.get(sample);
           if (owner !== undefined) {
-            throw new MergeError(`Cannot merge metric "${family.name}": it would expose "${sample}", as metric "${owner}" does`, {
-              subject: family.name,
-              value: sample,
-            });
+            throw new MergeError(
+              `Cannot merge metric "${family.name}": it would expose "${sample}", as metric "${owner}" does`,
+              {
+                subject: family.name,
+                value: sample,
+              },
+            );
           }
         }
         for (const sample of exposedSampleNames(family.type, family.name)) exposed.set(sample, family.name);

@@ -19,14 +19,19 @@ describe('README examples', () => {
     const parsed = parseExposition(rest.join('\n'));
     const requests = parsed.families.find((family) => family.name === 'http_requests_total')!;
     expect(requests.samples[0]).toMatchObject({ labels: { method: 'GET', route: '/users' }, value: 1 });
-    const count = parsed.families.find((family) => family.name === 'http_request_duration_seconds')!.samples.find((s) => s.name.endsWith('_count'));
+    const count = parsed.families
+      .find((family) => family.name === 'http_request_duration_seconds')!
+      .samples.find((s) => s.name.endsWith('_count'));
     expect(count?.value).toBe(4);
   });
 
   it('serve answers OpenMetrics over HTTP', () => {
     const run = runReadmeExample(packageDir, 'serve');
     expect(run.stderr).toBe('');
-    expect(run.stdout.split('\n').slice(0, 2)).toEqual(['application/openmetrics-text; version=1.0.0; charset=utf-8', 'queue_length 3']);
+    expect(run.stdout.split('\n').slice(0, 2)).toEqual([
+      'application/openmetrics-text; version=1.0.0; charset=utf-8',
+      'queue_length 3',
+    ]);
   });
 
   it('collector samples in the background and refreshes before a snapshot', () => {

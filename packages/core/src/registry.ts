@@ -48,7 +48,11 @@ const REGISTRY_MARKER = Symbol.for('fw0.metrics.registry');
  * (two versions installed side by side), which `instanceof` alone cannot tell.
  */
 export function isMetricsRegistry(candidate: unknown): candidate is MetricsRegistry {
-  return typeof candidate === 'object' && candidate !== null && (candidate as Record<symbol, unknown>)[REGISTRY_MARKER] === true;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    (candidate as Record<symbol, unknown>)[REGISTRY_MARKER] === true
+  );
 }
 
 /**
@@ -91,8 +95,13 @@ export class MetricsRegistry {
   }
 
   static [Symbol.hasInstance](candidate: unknown): boolean {
-    // Subclasses (an aggregating registry) keep the ordinary prototype check.
-    return this === MetricsRegistry ? isMetricsRegistry(candidate) : Function.prototype[Symbol.hasInstance].call(this, candidate);
+    // `this` is the class on the right of instanceof: MetricsRegistry itself also accepts another
+    // copy's instances; subclasses (an aggregating registry) keep the ordinary prototype check.
+    // biome-ignore lint/complexity/noThisInStatic: replacing `this` by the class name would break subclasses.
+    const target: Function = this;
+    return target === MetricsRegistry
+      ? isMetricsRegistry(candidate)
+      : Function.prototype[Symbol.hasInstance].call(target, candidate);
   }
 
   /** The clock of histogram windows and sample throttling. */

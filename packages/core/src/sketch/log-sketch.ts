@@ -199,7 +199,10 @@ export class SketchCounts {
   }
 }
 
-const EMPTY_BINS: BinsData = Object.freeze({ indexes: Object.freeze([]) as readonly number[], counts: Object.freeze([]) as readonly number[] });
+const EMPTY_BINS: BinsData = Object.freeze({
+  indexes: Object.freeze([]) as readonly number[],
+  counts: Object.freeze([]) as readonly number[],
+});
 
 function storeData(store: BinStore): BinsData {
   const indexes: number[] = [];
