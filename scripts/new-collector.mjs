@@ -59,8 +59,9 @@ const files = {
         test: 'vitest run',
         bench: 'node --expose-gc --import tsx bench/index.ts',
       },
-      peerDependencies: { '@fw0/metrics-core': 'workspace:^' },
-      devDependencies: { '@fw0/metrics-core': 'workspace:^', tsx: core.devDependencies.tsx },
+      // A range over every 0.x of core: a minor core release then needs no major release here.
+      peerDependencies: { '@fw0/metrics-core': 'workspace:>=0.1.0 <1.0.0' },
+      devDependencies: { '@fw0/metrics-core': 'workspace:>=0.1.0 <1.0.0', tsx: core.devDependencies.tsx },
     },
     null,
     2,

@@ -1,40 +1,70 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { MetricsRegistry, startMetricsServer } from '@fw0/metrics-core';
+import cluster from 'node:cluster';
+import { HELP, parseCli, UsageError } from './cli.js';
+import { Demo, runWorker } from './demo.js';
+import { finalReport, liveLine, progressBar } from './terminal.js';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '9464' },
-    host: { type: 'string', default: '127.0.0.1' },
-    duration: { type: 'string' },
-  },
-});
-
-const registry = new MetricsRegistry();
-const requests = registry.counter({
-  name: 'demo_requests_total',
-  help: 'Synthetic requests handled by the demo.',
-});
-const latency = registry.histogram({
-  name: 'demo_request_duration_seconds',
-  help: 'Synthetic request latency.',
-  unit: 'seconds',
-});
-const server = await startMetricsServer(registry, { port: Number(values.port), host: values.host });
-console.log(`fw0 demo: metrics at ${server.url}`);
-
-const timer = setInterval(() => {
-  const route = Math.random() < 0.7 ? '/users' : '/orders';
-  requests.add(1, { route });
-  latency.observe(Math.exp(Math.log(0.05) + Math.random() - 0.5), { route });
-}, 10);
-
-const stop = async () => {
-  clearInterval(timer);
-  console.log(
-    `requests: ${requests.get({ route: '/users' }) ?? 0} /users, p99 latency ${latency.quantile(0.99, { route: '/users' }).toFixed(4)} s`,
+/** Runs the demo; resolves to the process exit code (0 done, 1 failed, 2 bad usage). */
+async function main(argv: readonly string[]): Promise<number> {
+  let options: ReturnType<typeof parseCli>;
+  try {
+    options = parseCli(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`fw0-demo: ${error.message}\nRun with --help to see every option.\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (options.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const started = Date.now();
+  const demo = await Demo.start(options.config);
+  const url = demo.web.url;
+  process.stdout.write(
+    `fw0 demo running (${options.config.workers > 0 ? `${options.config.workers} workers` : 'one process'})\n` +
+      `  dashboard  ${url}\n  metrics    ${url}metrics  (Prometheus text; OpenMetrics by Accept)\n` +
+      `  snapshot   ${url}api/snapshot\n  stream     ${url}api/stream\n` +
+      (options.durationSeconds === undefined ? 'Press Ctrl-C to stop.\n' : ''),
   );
-  await server.close();
-};
-if (values.duration !== undefined) setTimeout(stop, Number(values.duration) * 1000);
-process.once('SIGINT', stop);
+
+  const tty = process.stdout.isTTY === true;
+  const status = setInterval(() => {
+    const frame = demo.latestFrame();
+    const elapsed = (Date.now() - started) / 1000;
+    const parts: string[] = [];
+    if (options.durationSeconds !== undefined) parts.push(progressBar(elapsed, options.durationSeconds));
+    if (options.live && frame !== undefined) parts.push(liveLine(frame));
+    if (parts.length === 0) return;
+    // On a terminal the line is rewritten in place; in a log each update is its own line.
+    process.stdout.write(tty ? `\r\u001b[2K${parts.join('  ')}` : `${parts.join('  ')}\n`);
+  }, 1000);
+
+  const finished = new Promise<void>((resolve) => {
+    if (options.durationSeconds !== undefined) setTimeout(resolve, options.durationSeconds * 1000);
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await finished;
+  clearInterval(status);
+  const frame = demo.latestFrame();
+  await demo.stop();
+  process.stdout.write(`${tty ? '\n' : ''}\n${finalReport(frame, (Date.now() - started) / 1000)}\n`);
+  return 0;
+}
+
+if (cluster.isWorker) {
+  await runWorker();
+} else {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(
+        `fw0-demo: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { UsageError } from './usage-error.js';
+
+/** A probe of the demo's configuration. Intervals and timeouts in milliseconds. */
+export type ProbeConfig =
+  | { readonly kind: 'http'; readonly url: string; readonly intervalMs: number; readonly timeoutMs: number }
+  | {
+      readonly kind: 'tcp';
+      readonly host: string;
+      readonly port: number;
+      readonly intervalMs: number;
+      readonly timeoutMs: number;
+    };
+
+/** Everything the demo can be told to do. */
+export interface DemoConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Cluster workers running the workload (0: in the main process). */
+  readonly workers: number;
+  readonly system: { readonly enabled: boolean; readonly intervalSeconds: number };
+  readonly runtime: { readonly enabled: boolean };
+  readonly workload: { readonly enabled: boolean; readonly requestsPerSecond: number };
+  /** Extra probes, besides those of the demo's own target server. */
+  readonly probes: readonly ProbeConfig[];
+}
+
+/** A configuration given partly (file or flags). */
+export type PartialDemoConfig = {
+  readonly [K in keyof DemoConfig]?: DemoConfig[K] extends readonly unknown[]
+    ? DemoConfig[K]
+    : DemoConfig[K] extends object
+      ? Partial<DemoConfig[K]>
+      : DemoConfig[K];
+};
+
+export function defaultConfig(): DemoConfig {
+  return {
+    host: '127.0.0.1',
+    port: 9464,
+    workers: 0,
+    system: { enabled: true, intervalSeconds: 1 },
+    runtime: { enabled: true },
+    workload: { enabled: true, requestsPerSecond: 20 },
+    probes: [],
+  };
+}
+
+export function mergeConfig(base: DemoConfig, extra: PartialDemoConfig): DemoConfig {
+  return {
+    host: extra.host ?? base.host,
+    port: extra.port ?? base.port,
+    workers: extra.workers ?? base.workers,
+    system: { ...base.system, ...extra.system },
+    runtime: { ...base.runtime, ...extra.runtime },
+    workload: { ...base.workload, ...extra.workload },
+    probes: extra.probes ?? base.probes,
+  };
+}
+
+type Json = unknown;
+
+/** Reads and validates a JSON configuration file; errors name the file, the field and the value. */
+export function loadConfigFile(path: string): PartialDemoConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `cannot read config ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  let data: Json;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`config ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return validateConfig(data, `config ${path}`);
+}
+
+/** Validates parsed JSON as a partial configuration. */
+export function validateConfig(data: Json, where: string): PartialDemoConfig {
+  const fail = (field: string, expected: string, value: unknown): never => {
+    throw new UsageError(
+      `${where}: ${field} must be ${expected} (got ${JSON.stringify(value) ?? String(value)})`,
+    );
+  };
+  const object = (field: string, value: unknown): Record<string, unknown> => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, 'an object', value);
+    return value as Record<string, unknown>;
+  };
+  const only = (field: string, value: Record<string, unknown>, keys: string[]) => {
+    for (const key of Object.keys(value)) {
+      if (!keys.includes(key))
+        throw new UsageError(
+          `${where}: unknown field ${field ? `${field}.` : ''}${key} (known: ${keys.join(', ')})`,
+        );
+    }
+  };
+  const integer = (field: string, value: unknown, min: number, max: number): number => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+      fail(field, `an integer from ${min} to ${max}`, value);
+    return value as number;
+  };
+  const positive = (field: string, value: unknown, max: number): number => {
+    if (typeof value !== 'number' || !(value > 0) || value > max)
+      fail(field, `a number above 0 and at most ${max}`, value);
+    return value as number;
+  };
+  const boolean = (field: string, value: unknown): boolean => {
+    if (typeof value !== 'boolean') fail(field, 'true or false', value);
+    return value as boolean;
+  };
+  const string = (field: string, value: unknown): string => {
+    if (typeof value !== 'string' || value === '') fail(field, 'a non-empty string', value);
+    return value as string;
+  };
+
+  const root = object('the top level', data);
+  only('', root, ['host', 'port', 'workers', 'system', 'runtime', 'workload', 'probes']);
+  const config: { -readonly [K in keyof PartialDemoConfig]: PartialDemoConfig[K] } = {};
+  if (root.host !== undefined) config.host = string('host', root.host);
+  if (root.port !== undefined) config.port = integer('port', root.port, 0, 65_535);
+  if (root.workers !== undefined) config.workers = integer('workers', root.workers, 0, 64);
+  if (root.system !== undefined) {
+    const system = object('system', root.system);
+    only('system', system, ['enabled', 'intervalSeconds']);
+    config.system = {
+      ...(system.enabled === undefined ? {} : { enabled: boolean('system.enabled', system.enabled) }),
+      ...(system.intervalSeconds === undefined
+        ? {}
+        : { intervalSeconds: positive('system.intervalSeconds', system.intervalSeconds, 3600) }),
+    };
+  }
+  if (root.runtime !== undefined) {
+    const runtime = object('runtime', root.runtime);
+    only('runtime', runtime, ['enabled']);
+    config.runtime =
+      runtime.enabled === undefined ? {} : { enabled: boolean('runtime.enabled', runtime.enabled) };
+  }
+  if (root.workload !== undefined) {
+    const workload = object('workload', root.workload);
+    only('workload', workload, ['enabled', 'requestsPerSecond']);
+    config.workload = {
+      ...(workload.enabled === undefined ? {} : { enabled: boolean('workload.enabled', workload.enabled) }),
+      ...(workload.requestsPerSecond === undefined
+        ? {}
+        : { requestsPerSecond: positive('workload.requestsPerSecond', workload.requestsPerSecond, 10_000) }),
+    };
+  }
+  if (root.probes !== undefined) {
+    if (!Array.isArray(root.probes)) fail('probes', 'an array', root.probes);
+    config.probes = (root.probes as unknown[]).map((item, index): ProbeConfig => {
+      const field = `probes[${index}]`;
+      const probe = object(field, item);
+      const intervalMs =
+        probe.intervalMs === undefined
+          ? 5000
+          : integer(`${field}.intervalMs`, probe.intervalMs, 100, 3_600_000);
+      const timeoutMs =
+        probe.timeoutMs === undefined ? 2000 : integer(`${field}.timeoutMs`, probe.timeoutMs, 1, 60_000);
+      if (probe.kind === 'http') {
+        only(field, probe, ['kind', 'url', 'intervalMs', 'timeoutMs']);
+        const url = string(`${field}.url`, probe.url);
+        let parsed: URL | undefined;
+        try {
+          parsed = new URL(url);
+        } catch {
+          parsed = undefined;
+        }
+        if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
+          fail(`${field}.url`, 'an http: or https: URL', url);
+        return { kind: 'http', url, intervalMs, timeoutMs };
+      }
+      if (probe.kind === 'tcp') {
+        only(field, probe, ['kind', 'host', 'port', 'intervalMs', 'timeoutMs']);
+        return {
+          kind: 'tcp',
+          host: string(`${field}.host`, probe.host),
+          port: integer(`${field}.port`, probe.port, 1, 65_535),
+          intervalMs,
+          timeoutMs,
+        };
+      }
+      return fail(`${field}.kind`, '"http" or "tcp"', probe.kind);
+    });
+  }
+  return config;
+}
