@@ -14,7 +14,9 @@ describe('root README', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines).toEqual([
       'node_cpu_seconds_total{cpu="0",mode="idle"} <value>',
-      expect.stringMatching(/^probe_success\{kind="http",target="http:\/\/127\.0\.0\.1:\d+\/metrics"\} <value>$/),
+      expect.stringMatching(
+        /^probe_success\{kind="http",target="http:\/\/127\.0\.0\.1:\d+\/metrics"\} <value>$/,
+      ),
       'checkout_calls_total{outcome="success"} <value>',
       'orders_total{country="fr"} <value>',
       'revenue_eur_sum{country="fr"} <value>',
