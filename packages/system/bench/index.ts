@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { coarseClock } from '@fw0/metrics-core';
 import { printComparison, printMachine, Targets } from '../../../bench-support/harness.js';
+import { benchAccuracy } from './accuracy.js';
 import { nodeExporterAtOneHertz } from './node-exporter.js';
 import { benchParsers } from './parsers.js';
 import { cpuWindow, idle, stallWindow } from './windows.js';
@@ -142,3 +143,5 @@ targets.check(
   `${oursStall.longestTurnMs.toFixed(3)} ms; systeminformation: ${siStall.longestTurnMs.toFixed(2)} ms`,
 );
 targets.print('@fw0/metrics-system targets');
+
+await benchAccuracy();
