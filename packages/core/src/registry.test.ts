@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { startProcess } from '../../../test-support/processes.js';
 import type { Collector } from './collector.js';
 import { ConfigError, InvalidNameError, MetricConflictError } from './errors.js';
 import { MetricsRegistry } from './registry.js';
@@ -123,6 +125,33 @@ describe('MetricsRegistry', () => {
     expect(first.families.some((f) => f.name === 'alive')).toBe(true);
     expect(registry.self.collectorTimeouts.get({ collector: 'stuck' })).toBe(2);
     expect(calls).toBe(1);
+  });
+
+  it('regression: an awaited collect() ends at its timeout when nothing else keeps the process alive', async () => {
+    // The timeout timer was unref'd: with a hanging refresh and nothing else to do (a batch job),
+    // the process exited with `await registry.collect()` never settled.
+    const script = fileURLToPath(new URL('./test-support/collect-child.ts', import.meta.url));
+    const host = startProcess(process.execPath, ['--import', 'tsx', script], {
+      ...process.env,
+      NODE_DEBUG: '',
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      host.child.once('close', (status) => resolve(status)),
+    );
+    const killer = setTimeout(() => void host.stop(), 30_000);
+    try {
+      const status = await exited;
+      expect(host.output()).toMatch(/^\{.*\}\n$/);
+      expect(status).toBe(0);
+      const report = JSON.parse(host.output()) as { collectMs: number; families: string[] };
+      expect(report.collectMs).toBeGreaterThanOrEqual(190);
+      expect(report.collectMs).toBeLessThan(5000);
+      expect(report.families).toContain('job_rows');
+      expect(report.families).toContain('fw0_collector_timeouts');
+    } finally {
+      clearTimeout(killer);
+      await host.stop();
+    }
   });
 
   it('registers a collector once and refuses another of the same name', () => {

@@ -97,7 +97,8 @@ export class MetricsRegistry {
   static [Symbol.hasInstance](candidate: unknown): boolean {
     // `this` is the class on the right of instanceof: MetricsRegistry itself also accepts another
     // copy's instances; subclasses (an aggregating registry) keep the ordinary prototype check.
-    // biome-ignore lint/complexity/noThisInStatic: replacing `this` by the class name would break subclasses.
+    // biome-ignore lint/complexity/noThisInStatic: the class name instead would break subclasses.
+    // biome-ignore lint/complexity/noUselessThisAlias: the alias carries the type and the suppression.
     const target: Function = this;
     return target === MetricsRegistry
       ? isMetricsRegistry(candidate)
@@ -121,6 +122,7 @@ export class MetricsRegistry {
 
   /** Gets or creates a gauge. */
   gauge(definition: GaugeDefinition): Gauge {
+    if (typeof definition === 'object' && definition !== null) checkAggregation(definition);
     return this.define(
       'gauge',
       definition,
@@ -253,8 +255,12 @@ export class MetricsRegistry {
     }
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
+      // Not unref'd: the caller awaits this collect, and when a refresh hangs on something that
+      // does not keep the process alive (an unref'd timer, a promise nobody settles), this timer
+      // is what ends it. Unref'd, `await registry.collect()` in a script (a batch job's
+      // Pushgateway push) never returned: the process exited without its snapshot. It is cleared
+      // as soon as the refresh ends, so it holds the process at most `timeoutMs`.
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
-      timer.unref();
     });
     const outcome = await Promise.race([inflight, timedOut]);
     clearTimeout(timer);
@@ -299,6 +305,12 @@ export class MetricsRegistry {
       );
     }
     validateMetricName(definition.name);
+    if (definition.help !== undefined && typeof definition.help !== 'string') {
+      throw new ConfigError(
+        `Invalid help ${describeValue(definition.help)} for metric "${definition.name}": expected a string`,
+        { subject: definition.name, value: definition.help },
+      );
+    }
     const name =
       type === 'counter' && definition.name.endsWith(COUNTER_SUFFIX)
         ? definition.name.slice(0, -6)
@@ -350,6 +362,18 @@ export class MetricsRegistry {
     this.instruments.set(name, instrument);
     for (const sample of exposed) this.exposedNames.set(sample, name);
     return instrument;
+  }
+}
+
+const GAUGE_AGGREGATIONS: readonly unknown[] = ['sum', 'min', 'max', 'last'];
+
+function checkAggregation(definition: GaugeDefinition): void {
+  const aggregation: unknown = definition.aggregation;
+  if (aggregation !== undefined && !GAUGE_AGGREGATIONS.includes(aggregation)) {
+    throw new ConfigError(
+      `Invalid aggregation ${describeValue(aggregation)} for gauge ${describeValue(definition.name)}: expected "sum", "min", "max" or "last"`,
+      { subject: typeof definition.name === 'string' ? definition.name : undefined, value: aggregation },
+    );
   }
 }
 

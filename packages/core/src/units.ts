@@ -123,7 +123,10 @@ export function unitDimension(unit: Unit): UnitDimension {
 
 /** The Prometheus base unit of `unit` (seconds for milliseconds, ratio for percent...). */
 export function baseUnitOf(unit: Unit): Unit {
-  return isMetricUnit(unit) ? UNITS[unit].base : normalizeUnit(unit);
+  if (isMetricUnit(unit)) return UNITS[unit].base;
+  // Normalised first: 'MILLISECONDS' is milliseconds, whose base is seconds (not 'milliseconds').
+  const normalized = normalizeUnit(unit);
+  return isMetricUnit(normalized) ? UNITS[normalized].base : normalized;
 }
 
 /** Converts `value` from `from` to the base unit of its dimension (e.g. 250 ms to 0.25 s). */

@@ -92,8 +92,10 @@ export function createMetricsHandler(
     }
     if (expectedToken !== undefined) {
       const header = request.headers.authorization ?? '';
-      const match = /^Bearer\s+(.+)$/i.exec(header);
-      if (match === null || !timingSafeEqual(digest(match[1]!.trim()), expectedToken)) {
+      // Only HTTP's own whitespace (space, tab) separates and surrounds the token: the token is
+      // compared exactly, so "s3cret\u00a0" is not "s3cret".
+      const match = /^Bearer[ \t]+(.*?)[ \t]*$/i.exec(header);
+      if (match === null || !timingSafeEqual(digest(match[1]!), expectedToken)) {
         finish(
           response,
           401,

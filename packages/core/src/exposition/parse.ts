@@ -54,7 +54,8 @@ export function parseExposition(text: string): ParsedExposition {
     const where = `line ${index + 1}`;
     if (eof) throw new ParseError(`${where}: text after # EOF`, { value: line });
     if (line.startsWith('#')) {
-      const match = /^# (HELP|TYPE|UNIT) ([a-zA-Z_:][a-zA-Z0-9_:]*)(?: (.*))?$/.exec(line);
+      // dotAll: HELP text may hold \r, U+2028 and U+2029 (only \n and \\ are escaped).
+      const match = /^# (HELP|TYPE|UNIT) ([a-zA-Z_:][a-zA-Z0-9_:]*)(?: (.*))?$/s.exec(line);
       if (line === '# EOF') {
         eof = true;
         return;

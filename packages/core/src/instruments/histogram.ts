@@ -29,7 +29,7 @@ import { RESERVED_LABELS } from './series-index.js';
 export interface HistogramDefinition extends InstrumentDefinition {
   /** Upper bounds of the Prometheus `le` buckets (default chosen by unit: seconds, bytes, ratio, counts). */
   readonly buckets?: readonly number[];
-  /** Relative accuracy of quantiles, between 0 and 1 (default 0.01: every quantile within 1%). */
+  /** Relative accuracy of quantiles, from 1e-6 to below 1 (default 0.01: every quantile within 1%). */
   readonly relativeAccuracy?: number;
   /** Most log-bins per sign kept per series (default 1,024); past it the lowest bins merge. */
   readonly maxBins?: number;

@@ -1,7 +1,7 @@
 import type { CoarseClock } from '../clock.js';
 import type { FamilySnapshot, NumberSeriesSnapshot } from '../snapshot.js';
 import type { Labels, LabelsInput } from '../types.js';
-import type { Unit } from '../units.js';
+import { normalizeUnit, type Unit } from '../units.js';
 import { RESERVED_LABELS, type SeriesBase, type SeriesFactory, SeriesIndex } from './series-index.js';
 
 /** What every instrument definition has. */
@@ -68,7 +68,9 @@ export abstract class Instrument<S extends DetachableSeries> implements SeriesFa
   ) {
     this.name = name;
     this.help = definition.help ?? '';
-    this.unit = definition.unit;
+    // The unit as the registry checked it ('EUR' is 'eur'), so that the same definition given
+    // again compares equal and exposition names the unit the metric name ends with.
+    this.unit = definition.unit === undefined ? undefined : normalizeUnit(definition.unit);
     this.maxSeries = definition.maxSeries ?? context.maxSeries;
     this.index = new SeriesIndex(this);
   }

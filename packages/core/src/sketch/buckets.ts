@@ -1,6 +1,9 @@
 import { ConfigError } from '../errors.js';
 import { baseUnitOf, type Unit } from '../units.js';
 
+/** Most bounds `linearBuckets` and `exponentialBuckets` make (a larger count threw RangeError or ran out of memory). */
+const MAX_BUCKET_COUNT = 65_536;
+
 /** Default `le` bounds for durations in seconds: 5 ms to 10 s (the Prometheus client default). */
 export const SECONDS_BUCKETS: readonly number[] = Object.freeze([
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
@@ -34,9 +37,15 @@ export function defaultBuckets(unit: Unit | undefined): readonly number[] {
   }
 }
 
-/** `count` bounds `start, start + width, ...`. */
+/** `count` bounds `start, start + width, ...` (count from 1 to 65,536). */
 export function linearBuckets(start: number, width: number, count: number): number[] {
-  if (!(width > 0) || !Number.isInteger(count) || count < 1 || !Number.isFinite(start)) {
+  if (
+    !(width > 0) ||
+    !Number.isInteger(count) ||
+    count < 1 ||
+    count > MAX_BUCKET_COUNT ||
+    !Number.isFinite(start)
+  ) {
     throw new ConfigError(`Invalid linear buckets (start ${start}, width ${width}, count ${count})`, {
       subject: 'buckets',
       value: { start, width, count },
@@ -45,13 +54,14 @@ export function linearBuckets(start: number, width: number, count: number): numb
   return Array.from({ length: count }, (_, i) => start + i * width);
 }
 
-/** `count` bounds `start, start * factor, ...`. */
+/** `count` bounds `start, start * factor, ...` (count from 1 to 65,536). */
 export function exponentialBuckets(start: number, factor: number, count: number): number[] {
   if (
     !(start > 0) ||
     !(factor > 1) ||
     !Number.isInteger(count) ||
     count < 1 ||
+    count > MAX_BUCKET_COUNT ||
     !Number.isFinite(start * factor ** count)
   ) {
     throw new ConfigError(`Invalid exponential buckets (start ${start}, factor ${factor}, count ${count})`, {
@@ -67,6 +77,12 @@ export function exponentialBuckets(start: number, factor: number, count: number)
  * (`+Inf` is implicit and may be given last). Returns a frozen copy without `+Inf`.
  */
 export function validateBuckets(metric: string, buckets: readonly number[]): readonly number[] {
+  if (!Array.isArray(buckets)) {
+    throw new ConfigError(`Invalid buckets for histogram "${metric}": expected an array of numbers`, {
+      subject: metric,
+      value: buckets,
+    });
+  }
   const bounds =
     buckets.length > 0 && buckets.at(-1) === Number.POSITIVE_INFINITY ? buckets.slice(0, -1) : [...buckets];
   if (bounds.length === 0) {

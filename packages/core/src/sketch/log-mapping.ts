@@ -45,15 +45,22 @@ const LOW = 1 - HIGH;
 const TWO_POW_MINUS_20 = 2 ** -20;
 const TWO_POW_MINUS_52 = 2 ** -52;
 
+/**
+ * Finest relative accuracy accepted. Bin indexes of every indexable double then stay within
+ * 2^31 of each other, which the bin stores rely on; a finer accuracy gave indexes past 2^53
+ * (bins that never advance: observe() looped forever) and wrapped bin offsets.
+ */
+export const MIN_RELATIVE_ACCURACY = 1e-6;
+
 export class LogMapping {
   readonly gamma: number;
   /** Bins per unit of L: index = ceil(L(x) * multiplier). */
   readonly multiplier: number;
 
   constructor(readonly relativeAccuracy: number) {
-    if (!(relativeAccuracy > 0 && relativeAccuracy < 1)) {
+    if (!(relativeAccuracy >= MIN_RELATIVE_ACCURACY && relativeAccuracy < 1)) {
       throw new ConfigError(
-        `Invalid relativeAccuracy ${relativeAccuracy}: expected a number between 0 and 1 (e.g. 0.01)`,
+        `Invalid relativeAccuracy ${relativeAccuracy}: expected a number from ${MIN_RELATIVE_ACCURACY} to below 1 (e.g. 0.01)`,
         {
           subject: 'relativeAccuracy',
           value: relativeAccuracy,
@@ -78,11 +85,18 @@ export class LogMapping {
     return inverse((index - 1) / this.multiplier);
   }
 
-  /** The value reported for bin `index`: within the relative accuracy of every value in it. */
+  /**
+   * The value reported for bin `index`: within the relative accuracy of every value in it.
+   * The harmonic mean of the bin's edges, taken on edges scaled by a power of two so that it
+   * neither overflows nor turns into Infinity / Infinity for bins near Number.MAX_VALUE (whose
+   * upper edge is beyond it); the result is Infinity only when the bin's value is.
+   */
   value(index: number): number {
-    const low = inverse((index - 1) / this.multiplier);
-    const high = inverse(index / this.multiplier);
-    return (2 * low * high) / (low + high);
+    const lowL = (index - 1) / this.multiplier;
+    const exponent = Math.floor(lowL);
+    const low = inverse(lowL - exponent);
+    const high = inverse(index / this.multiplier - exponent);
+    return ((2 * low * high) / (low + high)) * 2 ** exponent;
   }
 }
 
