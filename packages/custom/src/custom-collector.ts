@@ -9,6 +9,7 @@ import {
   type Histogram,
   type HistogramSeries,
   type HistogramSummary,
+  InvalidValueError,
   type LabelsInput,
   MetricType,
   MetricUnit,
@@ -111,11 +112,19 @@ export class CustomMetricsCollector extends BaseCollector {
   ): PerformanceMetric {
     assertFinite(name, value);
     const resolved = this.units.resolve(unit);
+    // Checked before anything is created: a finite amount can overflow in the base unit (1e308 hours).
+    const baseValue = toBaseUnit(value, resolved.unit);
+    if (!Number.isFinite(baseValue)) {
+      throw new InvalidValueError(
+        `Invalid value ${value} ${resolved.unit} for business metric "${name}": it is not finite once converted to ${resolved.base}`,
+        { subject: name, value },
+      );
+    }
     const copy =
       context === undefined ? undefined : snapshotContext(name, context, this.settings.maxContextLength);
     const entry = this.business.resolve(name, resolved, tags);
     const series = entry.histogram.bind(tags);
-    series.observe(toBaseUnit(value, resolved.unit));
+    series.observe(baseValue);
     return this.recordSample({
       name,
       value,

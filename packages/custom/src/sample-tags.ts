@@ -10,7 +10,8 @@ interface LabelledSeries {
  * tags in canonical form, so the sample still says what the event was.
  */
 export function sampleTags(series: LabelledSeries, tags: LabelsInput | undefined): Labels {
-  if (series.labels !== OVERFLOW_LABELS || tags === undefined) return series.labels;
+  // `null` tags (from JavaScript callers) are no tags, as everywhere else.
+  if (series.labels !== OVERFLOW_LABELS || tags === undefined || tags === null) return series.labels;
   const names = Object.keys(tags)
     .filter((name) => tags[name] !== undefined)
     .sort();
