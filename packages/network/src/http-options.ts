@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { assertIntegerOption, ConfigError, describeValue } from '@fw0/metrics-core';
 import type { HttpProbeOptions } from './options.js';
+import { isTargetLabel } from './target-recorders.js';
 
 /** HTTP measurement options, checked and with defaults applied. */
 export interface ResolvedHttpOptions {
@@ -79,9 +80,9 @@ export function resolveHttpOptions(options: HttpProbeOptions | undefined): Resol
   }
   checkBoolean('insecure', options.insecure);
   checkBoolean('keepAlive', options.keepAlive);
-  if (options.target !== undefined && (typeof options.target !== 'string' || options.target === '')) {
+  if (options.target !== undefined && !isTargetLabel(options.target)) {
     throw new ConfigError(
-      `Invalid option target=${describeValue(options.target)}: expected a non-empty string`,
+      `Invalid option target=${describeValue(options.target)}: expected a non-empty string of valid Unicode`,
       {
         subject: 'target',
         value: options.target,

@@ -2,6 +2,8 @@ import {
   assertIntegerOption,
   BaseCollector,
   ClosedError,
+  ConfigError,
+  describeValue,
   MetricType,
   MetricUnit,
   type PerformanceMetric,
@@ -22,7 +24,7 @@ import { DEFAULT_HTTP_TIMEOUT_MS, DEFAULT_TCP_TIMEOUT_MS, ProbeScheduler } from 
 import { checkTargetLabel, TargetRecorders } from './target-recorders.js';
 import { checkMilliseconds, type HttpTarget, parseTcpTarget, type TcpTarget } from './targets.js';
 import { measureTcpConnect } from './tcp-prober.js';
-import { type ThroughputRecorder, ThroughputRecorders } from './throughput.js';
+import { checkTransfer, type ThroughputRecorder, ThroughputRecorders } from './throughput.js';
 
 /**
  * Network performance: TCP connect latency, HTTP requests timed phase by phase (DNS, connect,
@@ -40,6 +42,11 @@ export class NetworkMetricsCollector extends BaseCollector {
   private closed = false;
 
   constructor(options: NetworkCollectorOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new ConfigError(`Invalid options ${describeValue(options)}: expected an object`, {
+        value: options,
+      });
+    }
     const maxTargets = options.maxTargets ?? 500;
     assertIntegerOption('maxTargets', maxTargets, 1, 100_000);
     const maxConcurrentProbes = options.maxConcurrentProbes ?? 8;
@@ -106,6 +113,8 @@ export class NetworkMetricsCollector extends BaseCollector {
    * and record nothing.
    */
   measureThroughput(dataBytes: number, durationSeconds: number, operation: string): PerformanceMetric {
+    // Values first: binding a new operation creates its series, which a rejected call must not leave.
+    checkTransfer(dataBytes, durationSeconds, operation);
     const recorder = this.bindThroughput(operation);
     const bytesPerSecond = recorder.record(dataBytes, durationSeconds);
     return this.recordSample({

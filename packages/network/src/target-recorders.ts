@@ -65,12 +65,17 @@ export class TargetRecorders {
   }
 }
 
-/** Checks a `target` label option: undefined, or a non-empty string (InvalidLabelError). */
+/** A `target` label option that can be a label value: a non-empty string of well-formed Unicode. */
+export function isTargetLabel(target: unknown): target is string {
+  return typeof target === 'string' && target !== '' && target.isWellFormed();
+}
+
+/** Checks a `target` label option: undefined, or a non-empty string of valid Unicode (InvalidLabelError). */
 export function checkTargetLabel(target: unknown): string | undefined {
   if (target === undefined) return undefined;
-  if (typeof target !== 'string' || target === '') {
+  if (!isTargetLabel(target)) {
     throw new InvalidLabelError(
-      `Invalid target label ${describeValue(target)}: expected a non-empty string`,
+      `Invalid target label ${describeValue(target)}: expected a non-empty string of valid Unicode`,
       {
         subject: 'target',
         value: target,

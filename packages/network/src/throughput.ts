@@ -94,32 +94,42 @@ export class ThroughputRecorder {
    * bytes, or a duration that is not a finite number above 0.
    */
   record(dataBytes: number, durationSeconds: number): number {
-    if (typeof dataBytes !== 'number' || !(dataBytes >= 0) || dataBytes === Number.POSITIVE_INFINITY) {
-      throw new InvalidValueError(
-        `Invalid dataBytes ${describeValue(dataBytes)} for operation "${this.operation}": expected a finite number >= 0`,
-        { subject: this.operation, value: dataBytes },
-      );
-    }
-    if (
-      typeof durationSeconds !== 'number' ||
-      !(durationSeconds > 0) ||
-      durationSeconds === Number.POSITIVE_INFINITY
-    ) {
-      throw new InvalidValueError(
-        `Invalid durationSeconds ${describeValue(durationSeconds)} for operation "${this.operation}": expected a finite number of seconds > 0`,
-        { subject: this.operation, value: durationSeconds },
-      );
-    }
-    const bytesPerSecond = dataBytes / durationSeconds;
-    if (bytesPerSecond === Number.POSITIVE_INFINITY) {
-      throw new InvalidValueError(
-        `Throughput of ${dataBytes} bytes in ${durationSeconds} s for operation "${this.operation}" is not finite`,
-        { subject: this.operation, value: durationSeconds },
-      );
-    }
+    const bytesPerSecond = checkTransfer(dataBytes, durationSeconds, this.operation);
     this.throughput.observe(bytesPerSecond);
     this.bytes.add(dataBytes);
     this.seconds.add(durationSeconds);
     return bytesPerSecond;
   }
+}
+
+/**
+ * Checks one transfer and returns its throughput in bytes per second. Throws InvalidValueError
+ * for negative or non-finite bytes, a duration that is not a finite number above 0, or a
+ * throughput that is not finite.
+ */
+export function checkTransfer(dataBytes: unknown, durationSeconds: unknown, operation: unknown): number {
+  if (typeof dataBytes !== 'number' || !(dataBytes >= 0) || dataBytes === Number.POSITIVE_INFINITY) {
+    throw new InvalidValueError(
+      `Invalid dataBytes ${describeValue(dataBytes)} for operation ${describeValue(operation)}: expected a finite number >= 0`,
+      { subject: String(operation), value: dataBytes },
+    );
+  }
+  if (
+    typeof durationSeconds !== 'number' ||
+    !(durationSeconds > 0) ||
+    durationSeconds === Number.POSITIVE_INFINITY
+  ) {
+    throw new InvalidValueError(
+      `Invalid durationSeconds ${describeValue(durationSeconds)} for operation ${describeValue(operation)}: expected a finite number of seconds > 0`,
+      { subject: String(operation), value: durationSeconds },
+    );
+  }
+  const bytesPerSecond = dataBytes / durationSeconds;
+  if (bytesPerSecond === Number.POSITIVE_INFINITY) {
+    throw new InvalidValueError(
+      `Throughput of ${dataBytes} bytes in ${durationSeconds} s for operation ${describeValue(operation)} is not finite`,
+      { subject: String(operation), value: durationSeconds },
+    );
+  }
+  return bytesPerSecond;
 }
