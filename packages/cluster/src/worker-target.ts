@@ -26,11 +26,19 @@ let portSequence = 0;
 
 /** The link for `target`, after checking it can be asked; `onGone` hears when it goes away for good. */
 export function linkTo(target: WorkerTarget, options: AddWorkerOptions, onGone: () => void): WorkerLink {
-  if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-    throw new ConfigError(`Invalid worker name ${describeValue(options.name)}: expected a non-empty string`, {
-      subject: 'name',
-      value: options.name,
-    });
+  // The name becomes a label value (`worker`): it must be well-formed Unicode, or every later
+  // collection that reports this worker would fail.
+  if (
+    options.name !== undefined &&
+    (typeof options.name !== 'string' || options.name === '' || !options.name.isWellFormed())
+  ) {
+    throw new ConfigError(
+      `Invalid worker name ${describeValue(options.name)}: expected a non-empty string of valid Unicode`,
+      {
+        subject: 'name',
+        value: options.name,
+      },
+    );
   }
   if (target instanceof Worker) {
     if (target.threadId < 0) {
