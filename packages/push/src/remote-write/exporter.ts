@@ -21,6 +21,15 @@ import {
 import { RemoteWriteSender } from './sender.js';
 import { SeriesEncoder } from './series-encoder.js';
 
+/**
+ * How much longer than its timeout a `flush()` or `stop()` holds the process alive. Its last
+ * wake-up (a backoff wait, a request's timer: unref'd, as all background work) is due at its
+ * deadline; a hold that ended exactly then could fire first and let the process exit with the
+ * call never settled (an awaited flush or stop abandoned, the rest of a shutdown skipped). The
+ * hold is released as soon as the call settles, so the margin costs nothing otherwise.
+ */
+const SETTLE_MARGIN_MS = 1000;
+
 /** Options of {@link RemoteWriteExporter.flush} and {@link RemoteWriteExporter.stop}. */
 export interface FlushOptions {
   /** Longest the call may take, in milliseconds (default: the exporter's `flushTimeoutMs`). */
@@ -133,7 +142,7 @@ export class RemoteWriteExporter extends BaseCollector {
     const timeoutMs = options.timeoutMs ?? this.options.flushTimeoutMs;
     assertIntegerOption('flush timeoutMs', timeoutMs, 1, 600_000);
     const deadline = performance.now() + timeoutMs;
-    const hold = holdProcess(timeoutMs);
+    const hold = holdProcess(timeoutMs + SETTLE_MARGIN_MS);
     try {
       await this.collectAndEnqueue(deadline);
       this.sender.retryNow();
@@ -161,7 +170,7 @@ export class RemoteWriteExporter extends BaseCollector {
     this.closed = true;
     const deadline = performance.now() + timeoutMs;
     // The caller awaits the shutdown: hold the process until it is done (or timed out).
-    const hold = holdProcess(timeoutMs);
+    const hold = holdProcess(timeoutMs + SETTLE_MARGIN_MS);
     try {
       await Promise.race([this.task.stop(), wait(timeoutMs)]);
       this.sender.retryNow();

@@ -14,7 +14,7 @@ interface ChildRun {
 }
 
 /** Runs the child host to its end; stopped by PID after 30 s (which fails the test). */
-async function runChild(mode: 'run' | 'stop', url: string): Promise<ChildRun> {
+async function runChild(mode: 'run' | 'stop' | 'flush', url: string): Promise<ChildRun> {
   const started = performance.now();
   const host = startProcess(process.execPath, ['--import', 'tsx', child, mode, url], {
     ...process.env,
@@ -64,5 +64,20 @@ describe('an exporter in a host application', () => {
     expect(report.stopMs).toBeGreaterThanOrEqual(390);
     expect(report.stopMs).toBeLessThan(5000);
     expect(report.droppedAtShutdown).toBeGreaterThan(0);
+  });
+
+  it('regression: settles a top-level await of flush() when a request is in flight at its deadline', async () => {
+    // The hold on the process used to end exactly at the deadline, when the flush's last request
+    // timer (unref'd) was also due: the process could exit with the flush never settled.
+    const run = await runChild('flush', hanging.url);
+    expect(run.output).toMatch(/^\[.*\]\n$/);
+    expect(run.status).toBe(0);
+    const flushes = JSON.parse(run.output) as { flushMs: number; flushed: boolean }[];
+    expect(flushes).toHaveLength(5);
+    for (const { flushMs, flushed } of flushes) {
+      expect(flushed).toBe(false);
+      expect(flushMs).toBeGreaterThanOrEqual(300);
+      expect(flushMs).toBeLessThan(5000);
+    }
   });
 });
