@@ -15,6 +15,7 @@ import type { CpuReading } from '../sources/types.js';
 import { DeviceTable } from '../tracking/device-table.js';
 import { KernelCounter } from '../tracking/kernel-counter.js';
 import { HOST_AGGREGATION, type Recorder } from '../tracking/recorder.js';
+import { bindUnset } from '../tracking/unset-gauge.js';
 
 /** Modes that count as not busy (psutil and top agree: idle and waiting for I/O). */
 const IDLE = CPU_MODES.indexOf('idle');
@@ -62,9 +63,9 @@ export class CpuArea {
     const gauge = (name: string, help: string, unit?: 'ratio') =>
       registry.gauge({ name, help, aggregation: HOST_AGGREGATION, ...(unit ? { unit } : {}) });
     this.load = [
-      gauge(CpuMetric.LOAD1, '1m load average.').bind(),
-      gauge(CpuMetric.LOAD5, '5m load average.').bind(),
-      gauge(CpuMetric.LOAD15, '15m load average.').bind(),
+      bindUnset(gauge(CpuMetric.LOAD1, '1m load average.')),
+      bindUnset(gauge(CpuMetric.LOAD5, '5m load average.')),
+      bindUnset(gauge(CpuMetric.LOAD15, '15m load average.')),
     ];
     const utilization = gauge(
       CpuMetric.UTILIZATION,
@@ -90,8 +91,8 @@ export class CpuArea {
       labels: Object.freeze({}),
       modes: CPU_MODES.map(() => new KernelCounter(undefined, 'monotonic')),
       guest: [],
-      utilization: utilization.bind(),
-      modeShares: CPU_MODES.map((mode) => modeShares.bind({ [Label.MODE]: mode })),
+      utilization: bindUnset(utilization),
+      modeShares: CPU_MODES.map((mode) => bindUnset(modeShares, { [Label.MODE]: mode })),
     };
   }
 

@@ -23,6 +23,7 @@ import type { SwapActivityReading } from '../sources/types.js';
 import { DeviceTable } from '../tracking/device-table.js';
 import { KernelCounter } from '../tracking/kernel-counter.js';
 import { HOST_AGGREGATION, type Recorder } from '../tracking/recorder.js';
+import { bindUnset } from '../tracking/unset-gauge.js';
 
 interface SwapDeviceState {
   readonly labels: Labels;
@@ -60,33 +61,37 @@ export class MemoryArea {
     for (const field of MEMINFO_FIELDS) {
       this.fields.set(
         field,
-        gauge(meminfoMetricName(field), `Memory information field ${field}_bytes.`, 'bytes').bind(),
+        bindUnset(gauge(meminfoMetricName(field), `Memory information field ${field}_bytes.`, 'bytes')),
       );
     }
-    this.used = gauge(MemoryMetric.USED, 'Memory in use: MemTotal - MemAvailable.', 'bytes').bind();
-    this.utilization = gauge(
-      MemoryMetric.UTILIZATION,
-      'Memory in use as a fraction of MemTotal.',
-      'ratio',
-    ).bind();
-    this.swapUsed = gauge(MemoryMetric.SWAP_USED, 'Swap in use: SwapTotal - SwapFree.', 'bytes').bind();
-    this.swapUtilization = gauge(
-      MemoryMetric.SWAP_UTILIZATION,
-      'Swap in use as a fraction of SwapTotal (0 without swap).',
-      'ratio',
-    ).bind();
-    this.pagesIn = gauge(MemoryMetric.SWAP_IN_PAGES, '/proc/vmstat information field pswpin.').bind();
-    this.pagesOut = gauge(MemoryMetric.SWAP_OUT_PAGES, '/proc/vmstat information field pswpout.').bind();
-    this.swapInRate = gauge(
-      MemoryMetric.SWAP_IN_RATE,
-      'Bytes swapped in per second over the last interval.',
-      'bytes_per_second',
-    ).bind();
-    this.swapOutRate = gauge(
-      MemoryMetric.SWAP_OUT_RATE,
-      'Bytes swapped out per second over the last interval.',
-      'bytes_per_second',
-    ).bind();
+    this.used = bindUnset(gauge(MemoryMetric.USED, 'Memory in use: MemTotal - MemAvailable.', 'bytes'));
+    this.utilization = bindUnset(
+      gauge(MemoryMetric.UTILIZATION, 'Memory in use as a fraction of MemTotal.', 'ratio'),
+    );
+    this.swapUsed = bindUnset(gauge(MemoryMetric.SWAP_USED, 'Swap in use: SwapTotal - SwapFree.', 'bytes'));
+    this.swapUtilization = bindUnset(
+      gauge(
+        MemoryMetric.SWAP_UTILIZATION,
+        'Swap in use as a fraction of SwapTotal (0 without swap).',
+        'ratio',
+      ),
+    );
+    this.pagesIn = bindUnset(gauge(MemoryMetric.SWAP_IN_PAGES, '/proc/vmstat information field pswpin.'));
+    this.pagesOut = bindUnset(gauge(MemoryMetric.SWAP_OUT_PAGES, '/proc/vmstat information field pswpout.'));
+    this.swapInRate = bindUnset(
+      gauge(
+        MemoryMetric.SWAP_IN_RATE,
+        'Bytes swapped in per second over the last interval.',
+        'bytes_per_second',
+      ),
+    );
+    this.swapOutRate = bindUnset(
+      gauge(
+        MemoryMetric.SWAP_OUT_RATE,
+        'Bytes swapped out per second over the last interval.',
+        'bytes_per_second',
+      ),
+    );
     this.swapDeviceSize = gauge(MemoryMetric.SWAP_DEVICE_SIZE, 'Size of each swap area.', 'bytes');
     this.swapDeviceUsed = gauge(MemoryMetric.SWAP_DEVICE_USED, 'Used part of each swap area.', 'bytes');
   }
