@@ -252,7 +252,7 @@ if (addToDemo) {
 // A new package changes the lockfile by definition (CI would otherwise insist on a frozen one).
 const install = spawnSync(
   'pnpm',
-  ['install', '--no-frozen-lockfile', ...(process.env.FW0_OFFLINE === '1' ? ['--offline'] : [])],
+  ['install', '--no-frozen-lockfile', ...(process.env.FW0_OFFLINE === '1' ? ['--prefer-offline'] : [])],
   {
     cwd: root,
     stdio: 'inherit',

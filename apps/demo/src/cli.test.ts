@@ -33,6 +33,7 @@ describe('demo command line', () => {
       '--config',
       '--interval',
       '--workers',
+      '--extra-series',
       '--no-workload',
       '--no-live',
       '--help',
@@ -62,6 +63,11 @@ describe('demo command line', () => {
       [{ colour: 1 }, 'unknown field colour'],
       [{ system: { intervalSeconds: 0 } }, 'system.intervalSeconds must be a number above 0'],
       [{ probes: [{ kind: 'ftp', url: 'ftp://x' }] }, 'probes[0].kind must be "http" or "tcp"'],
+      [{ extraSeries: -1 }, 'extraSeries must be an integer from 0 to 1000000 (got -1)'],
+      [{ extraSeries: 1_000_001 }, 'extraSeries must be an integer from 0 to 1000000 (got 1000001)'],
+      [{ extraSeries: 2.5 }, 'extraSeries must be an integer from 0 to 1000000 (got 2.5)'],
+      [{ extraSeries: '10' }, 'extraSeries must be an integer from 0 to 1000000 (got "10")'],
+      [{ runtime: { intervalMs: 5 } }, 'runtime.intervalMs must be an integer from 10 to 3600000 (got 5)'],
       [
         { probes: [{ kind: 'http', url: 'file:///etc/passwd' }] },
         'probes[0].url must be an http: or https: URL',
@@ -95,5 +101,29 @@ describe('demo command line', () => {
       workload: { enabled: false, requestsPerSecond: 5 },
       probes: [{ kind: 'tcp', host: '127.0.0.1', port: 5432, intervalMs: 10_000, timeoutMs: 2000 }],
     });
+  });
+
+  it('--extra-series takes an integer from 0 to 1,000,000, default 0, from the file or the flag', () => {
+    expect(parseCli([]).config.extraSeries).toBe(0);
+    expect(parseCli(['--extra-series', '10000']).config.extraSeries).toBe(10_000);
+    expect(parseCli(['--extra-series', '0']).config.extraSeries).toBe(0);
+    expect(parseCli(['--extra-series', '1000000']).config.extraSeries).toBe(1_000_000);
+    const path = configFile('extra', { extraSeries: 500, runtime: { intervalMs: 1000 } });
+    expect(parseCli(['--config', path]).config).toMatchObject({
+      extraSeries: 500,
+      runtime: { enabled: true, intervalMs: 1000 },
+    });
+    // The flag wins over the file.
+    expect(parseCli(['--config', path, '--extra-series', '7']).config.extraSeries).toBe(7);
+    for (const bad of ['-1', '1000001', '2.5', 'many', '', '1e7']) {
+      // `=` form: parseArgs would take "-1" after a space for a flag of its own.
+      expect(() => parseCli([`--extra-series=${bad}`]), bad).toThrow(UsageError);
+      expect(() => parseCli([`--extra-series=${bad}`]), bad).toThrow(
+        `--extra-series must be an integer from 0 to 1000000 (got "${bad}")`,
+      );
+    }
+    const result = run(['--extra-series', 'lots']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('--extra-series must be an integer from 0 to 1000000 (got "lots")');
   });
 });

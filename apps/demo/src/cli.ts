@@ -3,6 +3,7 @@ import {
   type DemoConfig,
   defaultConfig,
   loadConfigFile,
+  MAX_EXTRA_SERIES,
   mergeConfig,
   type PartialDemoConfig,
 } from './config.js';
@@ -31,6 +32,8 @@ Options:
   --config <file>        JSON configuration (what to collect and probe); flags override it
   --interval <seconds>   system collection interval (default 1)
   --workers <n>          run the workload in n cluster workers; /metrics merges them (default 0)
+  --extra-series <n>     n more series in /metrics, demo_extra_series{shard}, for load tests
+                         (0 to 1000000, default 0)
   --no-workload          collectors only, no synthetic workload
   --no-live              no live summary in the terminal
   --help                 this help
@@ -84,6 +87,9 @@ export function parseCli(argv: readonly string[]): CliOptions {
       ? {}
       : { system: { intervalSeconds: number('interval', values.interval, 0.1, 3600, false)! } }),
     ...(values['no-workload'] ? { workload: { enabled: false } } : {}),
+    ...(values['extra-series'] === undefined
+      ? {}
+      : { extraSeries: number('extra-series', values['extra-series'], 0, MAX_EXTRA_SERIES, true)! }),
   };
   const durationSeconds = number('duration', values.duration, 1, 86_400, false);
   return {
@@ -101,6 +107,7 @@ const OPTIONS = {
   config: { type: 'string' },
   interval: { type: 'string' },
   workers: { type: 'string' },
+  'extra-series': { type: 'string' },
   'no-workload': { type: 'boolean' },
   'no-live': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },

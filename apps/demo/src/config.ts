@@ -12,6 +12,9 @@ export type ProbeConfig =
       readonly timeoutMs: number;
     };
 
+/** Most filler series `--extra-series` / `extraSeries` may ask for. */
+export const MAX_EXTRA_SERIES = 1_000_000;
+
 /** Everything the demo can be told to do. */
 export interface DemoConfig {
   readonly host: string;
@@ -19,10 +22,16 @@ export interface DemoConfig {
   /** Cluster workers running the workload (0: in the main process). */
   readonly workers: number;
   readonly system: { readonly enabled: boolean; readonly intervalSeconds: number };
-  readonly runtime: { readonly enabled: boolean };
+  /**
+   * Runtime health. `intervalMs`: length of an event-loop window (undefined: a window ends at
+   * each collection, i.e. each scrape and each dashboard frame).
+   */
+  readonly runtime: { readonly enabled: boolean; readonly intervalMs?: number | undefined };
   readonly workload: { readonly enabled: boolean; readonly requestsPerSecond: number };
   /** Extra probes, besides those of the demo's own target server. */
   readonly probes: readonly ProbeConfig[];
+  /** Filler series (`demo_extra_series{shard}`) for load tests: how many (0 to 1,000,000). */
+  readonly extraSeries: number;
 }
 
 /** A configuration given partly (file or flags). */
@@ -43,6 +52,7 @@ export function defaultConfig(): DemoConfig {
     runtime: { enabled: true },
     workload: { enabled: true, requestsPerSecond: 20 },
     probes: [],
+    extraSeries: 0,
   };
 }
 
@@ -55,6 +65,7 @@ export function mergeConfig(base: DemoConfig, extra: PartialDemoConfig): DemoCon
     runtime: { ...base.runtime, ...extra.runtime },
     workload: { ...base.workload, ...extra.workload },
     probes: extra.probes ?? base.probes,
+    extraSeries: extra.extraSeries ?? base.extraSeries,
   };
 }
 
@@ -118,11 +129,13 @@ export function validateConfig(data: Json, where: string): PartialDemoConfig {
   };
 
   const root = object('the top level', data);
-  only('', root, ['host', 'port', 'workers', 'system', 'runtime', 'workload', 'probes']);
+  only('', root, ['host', 'port', 'workers', 'system', 'runtime', 'workload', 'probes', 'extraSeries']);
   const config: { -readonly [K in keyof PartialDemoConfig]: PartialDemoConfig[K] } = {};
   if (root.host !== undefined) config.host = string('host', root.host);
   if (root.port !== undefined) config.port = integer('port', root.port, 0, 65_535);
   if (root.workers !== undefined) config.workers = integer('workers', root.workers, 0, 64);
+  if (root.extraSeries !== undefined)
+    config.extraSeries = integer('extraSeries', root.extraSeries, 0, MAX_EXTRA_SERIES);
   if (root.system !== undefined) {
     const system = object('system', root.system);
     only('system', system, ['enabled', 'intervalSeconds']);
@@ -135,9 +148,13 @@ export function validateConfig(data: Json, where: string): PartialDemoConfig {
   }
   if (root.runtime !== undefined) {
     const runtime = object('runtime', root.runtime);
-    only('runtime', runtime, ['enabled']);
-    config.runtime =
-      runtime.enabled === undefined ? {} : { enabled: boolean('runtime.enabled', runtime.enabled) };
+    only('runtime', runtime, ['enabled', 'intervalMs']);
+    config.runtime = {
+      ...(runtime.enabled === undefined ? {} : { enabled: boolean('runtime.enabled', runtime.enabled) }),
+      ...(runtime.intervalMs === undefined
+        ? {}
+        : { intervalMs: integer('runtime.intervalMs', runtime.intervalMs, 10, 3_600_000) }),
+    };
   }
   if (root.workload !== undefined) {
     const workload = object('workload', root.workload);

@@ -39,6 +39,7 @@ export class Demo {
     private readonly workers: Worker[],
     private readonly aggregators: readonly (WorkerAggregator | undefined)[],
     private readonly stopProbes: () => Promise<void>,
+    private readonly stopExtraSeries: () => void,
   ) {}
 
   /** Starts everything `config` asks for; resolves once the dashboard and /metrics are served. */
@@ -55,12 +56,18 @@ export class Demo {
       system.startContinuousCollection();
       collectors.push(system);
     }
-    const app = getApplicationCollector({ registry });
+    const app = getApplicationCollector({
+      registry,
+      ...(config.runtime.intervalMs === undefined
+        ? {}
+        : { runtime: { intervalMs: config.runtime.intervalMs } }),
+    });
     if (config.runtime.enabled) app.start();
     collectors.push(app);
     const custom = getCustomCollector({ registry });
     const network = getNetworkCollector({ registry });
     collectors.push(custom, network, ...(await startPlugins(registry, logger)));
+    const stopExtraSeries = startExtraSeries(registry, config.extraSeries);
 
     const target = await startTargetServer();
     let workload: Workload | undefined;
@@ -103,8 +110,16 @@ export class Demo {
       metricsHandler: createMetricsHandler(source),
       ...(perWorker === undefined ? {} : { workerMetricsHandler: createMetricsHandler(perWorker.registry) }),
     });
-    const demo = new Demo(registry, web, collectors, target, workload, workers, [aggregator, perWorker], () =>
-      network.stopProbes(),
+    const demo = new Demo(
+      registry,
+      web,
+      collectors,
+      target,
+      workload,
+      workers,
+      [aggregator, perWorker],
+      () => network.stopProbes(),
+      stopExtraSeries,
     );
     web.attachFrames(demo.frames);
     demo.startFrames();
@@ -119,6 +134,7 @@ export class Demo {
   /** Stops the workload, probes, workers, collectors and servers; resolves when all are done. */
   async stop(): Promise<void> {
     clearInterval(this.frameTimer);
+    this.stopExtraSeries();
     await this.framing;
     await this.workload?.stop();
     await this.stopProbes();
@@ -144,6 +160,34 @@ export class Demo {
     tick();
     this.frameTimer = setInterval(tick, 1000);
   }
+}
+
+/** Name of the filler gauge of `--extra-series`. */
+export const EXTRA_SERIES_METRIC = 'demo_extra_series';
+
+/**
+ * `count` filler series for load tests, `demo_extra_series{shard="0".."count-1"}`, in the
+ * registry /metrics serves; every value changes once a second (bound handles: about a
+ * nanosecond each). Returns the function that stops the updates.
+ */
+function startExtraSeries(registry: MetricsRegistry, count: number): () => void {
+  if (count === 0) return () => {};
+  const gauge = registry.gauge({
+    name: EXTRA_SERIES_METRIC,
+    help: 'Filler series of the demo (--extra-series), one per shard, each changing every second.',
+    // One series per shard, however many: no overflow series.
+    maxSeries: count,
+  });
+  const shards = Array.from({ length: count }, (_, shard) => gauge.bind({ shard: String(shard) }));
+  let tick = 0;
+  const update = () => {
+    tick++;
+    for (let shard = 0; shard < shards.length; shard++) shards[shard]!.set((shard + tick) % 1000);
+  };
+  update();
+  const timer = setInterval(update, 1000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** A cluster worker of the demo: runs its share of the workload and answers the primary. */
