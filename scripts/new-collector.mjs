@@ -31,7 +31,6 @@ const pascal = words.map((word) => word[0].toUpperCase() + word.slice(1)).join('
 const snake = words.join('_');
 const packageName = `@fw0/metrics-${name}`;
 const factory = `get${pascal}Collector`;
-const core = JSON.parse(readFileSync(join(root, 'packages', 'core', 'package.json'), 'utf8'));
 
 const files = {
   'package.json': `${JSON.stringify(
@@ -61,7 +60,9 @@ const files = {
       },
       // A range over every 0.x of core: a minor core release then needs no major release here.
       peerDependencies: { '@fw0/metrics-core': 'workspace:>=0.1.0 <1.0.0' },
-      devDependencies: { '@fw0/metrics-core': 'workspace:>=0.1.0 <1.0.0', tsx: core.devDependencies.tsx },
+      // tsx, vitest, TypeScript and Biome come from the workspace root: the new package adds
+      // nothing to resolve from the registry, so its install works offline.
+      devDependencies: { '@fw0/metrics-core': 'workspace:>=0.1.0 <1.0.0' },
     },
     null,
     2,
@@ -252,7 +253,7 @@ if (addToDemo) {
 // A new package changes the lockfile by definition (CI would otherwise insist on a frozen one).
 const install = spawnSync(
   'pnpm',
-  ['install', '--no-frozen-lockfile', ...(process.env.FW0_OFFLINE === '1' ? ['--prefer-offline'] : [])],
+  ['install', '--no-frozen-lockfile', ...(process.env.FW0_OFFLINE === '1' ? ['--offline'] : [])],
   {
     cwd: root,
     stdio: 'inherit',

@@ -16,6 +16,13 @@ const run = (command, args) =>
 
 if (run(process.execPath, [join(root, 'scripts', 'ensure-test-deps.mjs')]).status !== 0) process.exit(1);
 
+// The generator test links a new package with `pnpm install --offline` (tests talk to loopback
+// only). A frozen install leaves pnpm's metadata cache empty, so resolve once here, in setup,
+// where the registry may be reached; nothing is installed or changed.
+if (run('pnpm', ['install', '--resolution-only', '--prefer-offline', '--silent']).status !== 0) {
+  console.error('warning: could not resolve the workspace; the generator test will fail offline');
+}
+
 // Stale reports must not count: each run writes its own (turbo restores them on a cache hit).
 for (const group of ['packages', 'apps']) {
   const directory = join(root, group);

@@ -8,8 +8,14 @@ export class ByteWriter {
   private length = 0;
   private static readonly encoder = new TextEncoder();
 
+  /**
+   * @param initialSize bytes to reserve up front (default 64 KiB). Writers that produce output of
+   * a similar size each time pass the last size: growing by doubling copied and zero-filled
+   * about twice the final size, 14% of an exposition of 10,000 series.
+   */
   constructor(initialSize = 64 * 1024) {
-    this.buffer = new Uint8Array(initialSize);
+    // Not zero-filled: every byte handed out by finish() was written first.
+    this.buffer = Buffer.allocUnsafe(Math.max(initialSize, 16));
   }
 
   /** Appends raw bytes. */
@@ -87,7 +93,7 @@ export class ByteWriter {
     if (needed <= this.buffer.length) return;
     let size = this.buffer.length * 2;
     while (size < needed) size *= 2;
-    const next = new Uint8Array(size);
+    const next = Buffer.allocUnsafe(size);
     next.set(this.buffer.subarray(0, this.length));
     this.buffer = next;
   }

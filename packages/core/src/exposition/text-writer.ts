@@ -41,9 +41,15 @@ function bucketPrefixes(family: string): WeakMap<Labels, Uint8Array> {
   return prefixes;
 }
 
+/**
+ * Size of the last text written, in bytes: the next scrape of the same registry is about as
+ * large, so its buffer starts there (one eighth more) instead of growing to it by doubling.
+ */
+let lastSize = 0;
+
 /** Writes a snapshot in one text dialect, as UTF-8 bytes. Samples are identical in both formats. */
 export function writeText(snapshot: MetricsSnapshot, dialect: TextDialect): Buffer {
-  const out = new ByteWriter();
+  const out = new ByteWriter(lastSize === 0 ? undefined : lastSize + (lastSize >>> 3));
   for (const family of snapshot.families) {
     out.text(dialect.header(family));
     if (family.type === 'histogram') {
@@ -66,7 +72,9 @@ export function writeText(snapshot: MetricsSnapshot, dialect: TextDialect): Buff
     }
   }
   out.text(dialect.trailer);
-  return out.finish();
+  const bytes = out.finish();
+  lastSize = bytes.length;
+  return bytes;
 }
 
 function writeHistogram(out: ByteWriter, family: HistogramFamilySnapshot): void {
