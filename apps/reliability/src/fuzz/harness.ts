@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isFw0Error } from '@fw0/metrics-core';
 import fc from 'fast-check';
+import { afterAll, beforeAll } from 'vitest';
 
 /**
  * The fuzz suite's harness: one seed for every property (fixed, or `FW0_FUZZ_SEED`), explicit
@@ -25,8 +26,10 @@ function readSeed(): number {
 /** The seed of this run. */
 export const SEED = readSeed();
 
-/** Where the table of cases goes. */
-export const REPORT_PATH = fileURLToPath(new URL('../../.reports/fuzz-cases.json', import.meta.url));
+/** Where the table of cases of suite `suite` goes (one file per package suite). */
+export function reportPath(suite: string): string {
+  return fileURLToPath(new URL(`../../.reports/fuzz-cases-${suite}.json`, import.meta.url));
+}
 
 interface PropertyRecord {
   name: string;
@@ -192,8 +195,23 @@ export function caseTable(): { seed: number; total: number; properties: Property
   return { seed: SEED, total: properties.reduce((sum, item) => sum + item.cases, 0), properties };
 }
 
-/** Prints the table of cases and writes it to {@link REPORT_PATH}. */
-export function reportCases(wallMilliseconds: number): void {
+/**
+ * Declares the fuzz suite of one package in a test file: prints the seed first, then the table
+ * of cases at the end, written to {@link reportPath}. `register` defines the properties
+ * (describe/it blocks calling {@link checkProperty}).
+ */
+export function fuzzSuite(suite: string, register: () => void): void {
+  let started = 0;
+  beforeAll(() => {
+    started = performance.now();
+    console.log(`fuzz seed ${SEED}`);
+  });
+  afterAll(() => reportCases(suite, performance.now() - started));
+  register();
+}
+
+/** Prints the table of cases and writes it to {@link reportPath}. */
+export function reportCases(suite: string, wallMilliseconds: number): void {
   const table = caseTable();
   const width = Math.max(8, ...table.properties.map((item) => item.name.length));
   const lines = [
@@ -206,9 +224,10 @@ export function reportCases(wallMilliseconds: number): void {
     `${'total'.padEnd(width)}  ${String(table.total).padStart(7)}  ${wallMilliseconds.toFixed(0).padStart(7)}`,
   ];
   console.log(lines.join('\n'));
-  mkdirSync(dirname(REPORT_PATH), { recursive: true });
+  const path = reportPath(suite);
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(
-    REPORT_PATH,
+    path,
     `${JSON.stringify(
       {
         seed: table.seed,
