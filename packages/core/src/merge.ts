@@ -22,6 +22,8 @@ interface HistogramAccumulator {
   count: number;
   sum: number;
   bucketCounts: number[];
+  /** Some part saw an observation below zero. */
+  negative: boolean;
   sketch: SketchCounts | undefined;
   window: SketchCounts | undefined;
   /** False once a part came without sketches: the merged series then carries none. */
@@ -87,6 +89,7 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSn
           count: item.count,
           sum: item.sum,
           bucketCounts: item.bucketCounts,
+          ...(item.negative ? ({ negative: true } as const) : {}),
         };
         series.push(
           item.sketchesComplete && item.sketch && item.window
@@ -178,6 +181,7 @@ function mergeHistogramSeries(accumulator: Accumulator, family: HistogramFamilyS
         count: 0,
         sum: 0,
         bucketCounts: new Array(item.bucketCounts.length).fill(0),
+        negative: false,
         sketch: undefined,
         window: undefined,
         sketchesComplete: true,
@@ -186,6 +190,7 @@ function mergeHistogramSeries(accumulator: Accumulator, family: HistogramFamilyS
     }
     existing.count += item.count;
     existing.sum += item.sum;
+    if (item.negative === true) existing.negative = true;
     for (let i = 0; i < item.bucketCounts.length; i++) existing.bucketCounts[i]! += item.bucketCounts[i]!;
     if (item.sketch === undefined || item.window === undefined) {
       existing.sketchesComplete = false;

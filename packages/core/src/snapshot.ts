@@ -45,6 +45,11 @@ export interface HistogramSeriesSnapshot {
   readonly sum: number;
   /** Observations per `le` bucket, not cumulative; the last entry is the `+Inf` bucket. */
   readonly bucketCounts: readonly number[];
+  /**
+   * True when at least one observation was below zero (absent otherwise). The sum is then no
+   * counter, and OpenMetrics leaves `_sum` out.
+   */
+  readonly negative?: true;
   /** Every observation since the series began (or was reset), if sketches were asked for. */
   readonly sketch?: SketchData;
   /** Observations of the sliding window (see the family's `windowSeconds`), if asked for. */

@@ -14,6 +14,7 @@ const openMetricsDialect: TextDialect = {
     if (family.help !== '') out += `# HELP ${family.name} ${escapeHelpOpenMetrics(family.help)}\n`;
     return out;
   },
+  sumMustBeCounter: true,
   trailer: '# EOF\n',
 };
 

@@ -11,6 +11,7 @@ const prometheusDialect: TextDialect = {
     const help = family.help === '' ? '' : `# HELP ${name} ${escapeHelpPrometheus(family.help)}\n`;
     return `${help}# TYPE ${name} ${family.type}\n`;
   },
+  sumMustBeCounter: false,
   trailer: '',
 };
 

@@ -2,11 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { promtoolCheckMetrics } from '../../../../test-support/promtool.js';
+import { mergeSnapshots } from '../merge.js';
+import { MetricsRegistry } from '../registry.js';
 import { goldenRegistry } from '../test-support/golden-registry.js';
 import { serializeOpenMetrics } from './openmetrics.js';
 import { parseExposition } from './parse.js';
 import { serializePrometheus } from './prometheus.js';
 import { escapeLabelValue, formatValue } from './text-common.js';
+import { bucketPrefixCacheSize } from './text-writer.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
 
@@ -83,5 +86,46 @@ describe('text exposition', () => {
     const counters = parseExposition(text).families.filter((family) => family.type === 'counter');
     const expected = counters.map((family) => `${family.name}_total no help text`).sort();
     expect(result.findings.sort()).toEqual(expected);
+  });
+
+  it('leaves _sum out of OpenMetrics histograms with negative observations or bounds, not out of 0.0.4', () => {
+    const registry = new MetricsRegistry();
+    const delta = registry.histogram({ name: 'delta', help: 'Signed change.', buckets: [0, 10] });
+    delta.observe(-5, { side: 'down' });
+    delta.observe(3, { side: 'up' });
+    const offset = registry.histogram({ name: 'offset', help: 'Clock offset.', buckets: [-1, 1] });
+    offset.observe(0.5);
+    const sums = (text: string) =>
+      parseExposition(text)
+        .families.flatMap((family) => family.samples)
+        .filter((sample) => sample.name.endsWith('_sum'))
+        .map((sample) => `${sample.name}${sample.labels.side ? `{${sample.labels.side}}` : ''}`);
+    // OpenMetrics 1.0: a sum that can decrease is no counter, so it MUST be absent.
+    expect(sums(serializeOpenMetrics(registry.snapshot()))).toEqual(['delta_sum{up}']);
+    expect(sums(serializePrometheus(registry.snapshot())).sort()).toEqual([
+      'delta_sum{down}',
+      'delta_sum{up}',
+      'offset_sum',
+    ]);
+    // Merged snapshots (workers) keep the mark: one negative part is enough.
+    const positive = new MetricsRegistry();
+    positive
+      .histogram({ name: 'delta', help: 'Signed change.', buckets: [0, 10] })
+      .observe(1, { side: 'down' });
+    const merged = mergeSnapshots([
+      registry.snapshot({ sketches: true }),
+      positive.snapshot({ sketches: true }),
+    ]);
+    expect(sums(serializeOpenMetrics(merged))).toEqual(['delta_sum{up}']);
+  });
+
+  it('keeps the cache of histogram bucket prefixes bounded however many names come and go', () => {
+    for (let round = 0; round < 5000; round++) {
+      const registry = new MetricsRegistry();
+      registry.histogram({ name: `short_lived_${round}_seconds`, unit: 'seconds' }).observe(0.1, { a: 'b' });
+      serializePrometheus(registry.snapshot());
+    }
+    expect(bucketPrefixCacheSize()).toBeGreaterThan(0);
+    expect(bucketPrefixCacheSize()).toBeLessThanOrEqual(4096);
   });
 });

@@ -9,21 +9,28 @@ export interface TextDialect {
   header(family: FamilySnapshot): string;
   /** Text after the last family. */
   readonly trailer: string;
+  /**
+   * Leave `_sum` out of histograms that saw negative observations or have negative bucket
+   * bounds: OpenMetrics 1.0 requires it (the sum is then no counter).
+   */
+  readonly sumMustBeCounter: boolean;
 }
 
 const encoder = new TextEncoder();
-const NEWLINE = 10;
-const SPACE = 32;
-const OPEN = encoder.encode('{');
-const CLOSE_SPACE = encoder.encode('} ');
+const SPACE_ONLY = encoder.encode(' ');
+const EMPTY = new Uint8Array(0);
 
-/** Label sets are frozen and shared by their series: each is rendered and encoded once. */
+/**
+ * Label sets are frozen and shared by their series: each is rendered and encoded once, as the
+ * block that follows a sample name up to the value (`{a="x",b="y"} `, or a space without labels).
+ */
 const encodedLabels = new WeakMap<Labels, Uint8Array>();
 
-function labelBytes(labels: Labels): Uint8Array {
+function labelBlock(labels: Labels): Uint8Array {
   let bytes = encodedLabels.get(labels);
   if (bytes === undefined) {
-    bytes = encoder.encode(renderLabels(labels));
+    const inside = renderLabels(labels);
+    bytes = inside === '' ? SPACE_ONLY : encoder.encode(`{${inside}} `);
     encodedLabels.set(labels, bytes);
   }
   return bytes;
@@ -31,10 +38,22 @@ function labelBytes(labels: Labels): Uint8Array {
 
 /** `name_bucket{labels` bytes per histogram family and label set, built once. */
 const bucketPrefixCache = new Map<string, WeakMap<Labels, Uint8Array>>();
+/**
+ * Most family names the cache keeps. Entries of families that are gone stay until then (their
+ * label sets are weakly held, so only the name and an empty map remain); past it the cache
+ * starts afresh, so a process that creates ever new histogram names stays bounded.
+ */
+const MAX_CACHED_FAMILIES = 4096;
+
+/** @internal Family names in the bucket prefix cache (for tests). */
+export function bucketPrefixCacheSize(): number {
+  return bucketPrefixCache.size;
+}
 
 function bucketPrefixes(family: string): WeakMap<Labels, Uint8Array> {
   let prefixes = bucketPrefixCache.get(family);
   if (prefixes === undefined) {
+    if (bucketPrefixCache.size >= MAX_CACHED_FAMILIES) bucketPrefixCache.clear();
     prefixes = new WeakMap();
     bucketPrefixCache.set(family, prefixes);
   }
@@ -53,23 +72,11 @@ export function writeText(snapshot: MetricsSnapshot, dialect: TextDialect): Buff
   for (const family of snapshot.families) {
     out.text(dialect.header(family));
     if (family.type === 'histogram') {
-      writeHistogram(out, family);
+      writeHistogram(out, family, dialect);
       continue;
     }
     const sample = encoder.encode(family.type === 'counter' ? `${family.name}_total` : family.name);
-    for (const series of family.series) {
-      out.bytes(sample);
-      const labels = labelBytes(series.labels);
-      if (labels.length > 0) {
-        out.bytes(OPEN);
-        out.bytes(labels);
-        out.bytes(CLOSE_SPACE);
-      } else {
-        out.byte(SPACE);
-      }
-      out.number(series.value);
-      out.byte(NEWLINE);
-    }
+    for (const series of family.series) out.line(sample, labelBlock(series.labels), series.value);
   }
   out.text(dialect.trailer);
   const bytes = out.finish();
@@ -77,7 +84,7 @@ export function writeText(snapshot: MetricsSnapshot, dialect: TextDialect): Buff
   return bytes;
 }
 
-function writeHistogram(out: ByteWriter, family: HistogramFamilySnapshot): void {
+function writeHistogram(out: ByteWriter, family: HistogramFamilySnapshot, dialect: TextDialect): void {
   const name = family.name;
   const bucket = encoder.encode(`${name}_bucket{`);
   const prefixes = bucketPrefixes(name);
@@ -87,44 +94,32 @@ function writeHistogram(out: ByteWriter, family: HistogramFamilySnapshot): void 
   const le = [...family.bounds.map((bound) => `le="${formatValue(bound)}"} `), 'le="+Inf"} '];
   const leAlone = le.map((part) => encoder.encode(part));
   const leAfterLabels = le.map((part) => encoder.encode(`,${part}`));
+  const negativeBounds = family.bounds.length > 0 && family.bounds[0]! < 0;
   for (const series of family.series) {
-    const labels = labelBytes(series.labels);
-    const withLabels = labels.length > 0;
-    let prefix = withLabels ? prefixes.get(series.labels) : undefined;
-    if (withLabels && prefix === undefined) {
-      prefix = new Uint8Array(bucket.length + labels.length);
-      prefix.set(bucket);
-      prefix.set(labels, bucket.length);
-      prefixes.set(series.labels, prefix);
+    const block = labelBlock(series.labels);
+    // `name_bucket{labels` (the label block without its closing `} `), then `,le="..."} `; without
+    // labels, `name_bucket{` then `le="..."} `.
+    let head: Uint8Array = bucket;
+    let tails = leAlone;
+    if (block !== SPACE_ONLY) {
+      tails = leAfterLabels;
+      head = prefixes.get(series.labels) ?? EMPTY;
+      if (head === EMPTY) {
+        head = new Uint8Array(bucket.length + block.length - 3);
+        head.set(bucket);
+        head.set(block.subarray(1, block.length - 2), bucket.length);
+        prefixes.set(series.labels, head);
+      }
     }
     const counts = series.bucketCounts;
     let cumulative = 0;
-    for (let i = 0; i < leAlone.length; i++) {
+    for (let i = 0; i < tails.length; i++) {
       cumulative += counts[i]!;
-      if (withLabels) {
-        out.bytes(prefix!);
-        out.bytes(leAfterLabels[i]!);
-      } else {
-        out.bytes(bucket);
-        out.bytes(leAlone[i]!);
-      }
-      out.number(cumulative);
-      out.byte(NEWLINE);
+      out.line(head, tails[i]!, cumulative);
     }
-    for (const [suffix, value] of [
-      [sum, series.sum],
-      [count, series.count],
-    ] as const) {
-      out.bytes(suffix);
-      if (withLabels) {
-        out.bytes(OPEN);
-        out.bytes(labels);
-        out.bytes(CLOSE_SPACE);
-      } else {
-        out.byte(SPACE);
-      }
-      out.number(value);
-      out.byte(NEWLINE);
+    if (!(dialect.sumMustBeCounter && (negativeBounds || series.negative === true))) {
+      out.line(sum, block, series.sum);
     }
+    out.line(count, block, series.count);
   }
 }

@@ -276,12 +276,15 @@ export class HistogramSeries implements DetachableSeries {
     const bucketCounts = new Array<number>(source.length);
     for (let i = 0; i < source.length; i++) bucketCounts[i] = source[i]!;
     const cumulative = this.cumulative;
-    if (!sketches) return { labels: this.labels, count: cumulative.count, sum: cumulative.sum, bucketCounts };
+    const negative = cumulative.min < 0 ? ({ negative: true } as const) : undefined;
+    if (!sketches)
+      return { labels: this.labels, count: cumulative.count, sum: cumulative.sum, bucketCounts, ...negative };
     return {
       labels: this.labels,
       count: cumulative.count,
       sum: cumulative.sum,
       bucketCounts,
+      ...negative,
       sketch: cumulative.toData(),
       window: this.windowCounts().toData(),
     };
