@@ -12,6 +12,7 @@ const REQUIRED = [
   ['/usr/bin/prometheus-pushgateway', 'prometheus-pushgateway'],
   ['/usr/bin/victoria-metrics', 'victoria-metrics'],
   ['/usr/lib/python3/dist-packages/psutil/__init__.py', 'python3-psutil'],
+  ['/usr/lib/python3/dist-packages/prometheus_client/__init__.py', 'python3-prometheus-client'],
   ['/usr/bin/chromium', 'chromium'],
   ['/usr/bin/stress-ng', 'stress-ng'],
   ['/usr/bin/openssl', 'openssl'],

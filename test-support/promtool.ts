@@ -9,7 +9,12 @@ export interface PromtoolResult {
   readonly findings: string[];
 }
 
-/** Runs Debian's `promtool check metrics` on `text` (bounded: 20 s). */
+/**
+ * Runs Debian's `promtool check metrics` on `text` (bounded: 20 s). promtool 2.42 reads any text
+ * with the Prometheus 0.0.4 grammar, OpenMetrics included (it then reports every counter as
+ * `<name>_total no help text`): it checks no OpenMetrics rule. Use `parseOpenMetricsStrictly`
+ * (`openmetrics.ts`) for that. Assert the exact findings and code a text should get.
+ */
 export function promtoolCheckMetrics(text: string): PromtoolResult {
   const promtool = requireBinary('promtool', 'prometheus');
   const result = spawnSync(promtool, ['check', 'metrics'], {
