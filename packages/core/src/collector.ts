@@ -1,6 +1,7 @@
 import { SampleBuffer } from './collect/sample-buffer.js';
-import { AdaptiveSampler, type NameSampler } from './collect/sampler.js';
+import { AdaptiveSampler, type NameSampler, type SamplingListener } from './collect/sampler.js';
 import type { Counter, CounterSeries } from './instruments/counter.js';
+import { LogLimiter } from './log-limiter.js';
 import { type Logger, safeLog } from './logger.js';
 import { MetricsRegistry } from './registry.js';
 import { createPerformanceMetric, type PerformanceMetric, type PerformanceMetricInit } from './types.js';
@@ -89,6 +90,8 @@ export abstract class BaseCollector implements Collector {
     this.sampler = new AdaptiveSampler(
       maxPerSecond === false ? Number.POSITIVE_INFINITY : maxPerSecond,
       this.registry.clock,
+      10_000,
+      samplingLog(name, maxPerSecond, this.logger, this.registry),
     );
     this.sampledOut = this.registry.self.samplesSampledOut.bind({ collector: name });
     this.errors = this.registry.self.collectorErrors;
@@ -159,4 +162,40 @@ export abstract class BaseCollector implements Collector {
     this.errors.add(1, { collector: this.name, operation });
     safeLog(this.logger, 'error', `collector "${this.name}": ${operation} failed`, { error });
   }
+}
+
+/** Seconds between two log lines about sampling of one collector. */
+const SAMPLING_LOG_INTERVAL_SECONDS = 60;
+
+/**
+ * Says why samples are missing from a collector's buffer: a line when sampling of a name
+ * starts, at most one a minute per collector (with how many more names started meanwhile).
+ */
+function samplingLog(
+  collector: string,
+  maxPerSecond: number | false,
+  logger: Logger,
+  registry: MetricsRegistry,
+): SamplingListener {
+  const limiter = new LogLimiter(SAMPLING_LOG_INTERVAL_SECONDS);
+  return {
+    samplingStarted(name, every, shared) {
+      const starts = limiter.add(1, registry.clock.seconds);
+      if (starts === 0) return;
+      safeLog(
+        logger,
+        'debug',
+        `collector "${collector}": more than ${String(maxPerSecond)} samples a second of "${name}"${shared ? ' (and the other names past the tracked ones)' : ''}; keeping 1 in ${every} in the buffer, each with its sample rate (aggregates count every event; fw0_samples_sampled_out_total counts the rest)`,
+        { collector, name, every, samplingStartsSinceLastLine: starts },
+      );
+    },
+    namesShared(name, maxNames) {
+      safeLog(
+        logger,
+        'warn',
+        `collector "${collector}": ${maxNames} sample names tracked; "${name}" and every later new name share one sampling budget`,
+        { collector, name, maxNames },
+      );
+    },
+  };
 }

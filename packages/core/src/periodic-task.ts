@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { TimeoutError } from './errors.js';
 import type { CounterSeries } from './instruments/counter.js';
 import type { HistogramSeries } from './instruments/histogram.js';
+import { LogLimiter } from './log-limiter.js';
 import { debugLogger, type Logger, safeLog } from './logger.js';
 import type { MetricsRegistry } from './registry.js';
 import { assertIntegerOption } from './validation.js';
@@ -63,6 +64,8 @@ export class PeriodicTask {
   private busy: Promise<unknown> | undefined;
   private runCount = 0;
   private readonly logger: Logger;
+  /** Overruns can come every tick: at most one log line a minute, with the count since the last. */
+  private readonly overrunLog = new LogLimiter(60);
 
   constructor(options: PeriodicTaskOptions) {
     assertIntegerOption(`${options.name}: intervalMs`, options.intervalMs, 1, 86_400_000);
@@ -119,7 +122,7 @@ export class PeriodicTask {
 
   private fire(): void {
     if (!this.active) return;
-    if (this.busy !== undefined) this.metrics?.overruns.add();
+    if (this.busy !== undefined) this.overrun(1, 'the previous run was still going');
     else void this.execute();
     this.schedule();
   }
@@ -132,7 +135,10 @@ export class PeriodicTask {
     let due = this.origin + this.tick * this.intervalMs;
     if (due < now) {
       const skipped = Math.ceil((now - due) / this.intervalMs);
-      this.metrics?.overruns.add(skipped);
+      this.overrun(
+        skipped,
+        'the timer fired late (the event loop was blocked or a run took longer than the interval)',
+      );
       this.tick += skipped;
       due = this.origin + this.tick * this.intervalMs;
     }
@@ -175,6 +181,19 @@ export class PeriodicTask {
     });
     this.inflight = run;
     return run;
+  }
+
+  /** Counts `ticks` skipped ticks and says why (rate-limited). */
+  private overrun(ticks: number, why: string): void {
+    this.metrics?.overruns.add(ticks);
+    const events = this.overrunLog.add(ticks, performance.now() / 1000);
+    if (events === 0) return;
+    safeLog(
+      this.logger,
+      'warn',
+      `task "${this.name}" skipped ${events} tick(s) of its ${this.intervalMs} ms schedule (counted in fw0_task_overruns_total; the latest because ${why})`,
+      { task: this.name, skippedTicks: events, intervalMs: this.intervalMs },
+    );
   }
 
   private fail(reason: 'error' | 'timeout', error: unknown): void {

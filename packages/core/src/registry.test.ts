@@ -41,6 +41,30 @@ describe('MetricsRegistry', () => {
     expect(registry.getMetric('orders')).toBe(counter);
   });
 
+  it('regression: a different maxSeries or help is a conflict, not a silent return of the first', () => {
+    const registry = new MetricsRegistry();
+    const limited = registry.counter({ name: 'users_total', help: 'Users.', maxSeries: 10 });
+    expect(() => registry.counter({ name: 'users_total', maxSeries: 5000 })).toThrow(MetricConflictError);
+    expect(() => registry.counter({ name: 'users_total', maxSeries: 10, help: 'Other users.' })).toThrow(
+      /help "Users\."; it cannot change to "Other users\."/,
+    );
+    // The same definition, or one leaving help and maxSeries out, finds the metric.
+    expect(registry.counter({ name: 'users_total', help: 'Users.', maxSeries: 10 })).toBe(limited);
+    expect(registry.counter({ name: 'users_total' })).toBe(limited);
+    expect(registry.counter({ name: 'users_total', help: '' })).toBe(limited);
+    // A stated limit equal to the default matches a metric that took the default.
+    const gauge = registry.gauge({ name: 'depth' });
+    expect(registry.gauge({ name: 'depth', maxSeries: 2000, help: 'Depth.' })).toBe(gauge);
+    expect(() => registry.gauge({ name: 'depth', maxSeries: 1999 })).toThrow(MetricConflictError);
+    const histogram = registry.histogram({ name: 'wait_seconds', unit: 'seconds', maxSeries: 3 });
+    expect(() => registry.histogram({ name: 'wait_seconds', unit: 'seconds', maxSeries: 4 })).toThrow(
+      /maxSeries 3; it cannot change to 4/,
+    );
+    expect(registry.histogram({ name: 'wait_seconds', unit: 'seconds' })).toBe(histogram);
+    expect(limited.maxSeries).toBe(10);
+    expect(limited.help).toBe('Users.');
+  });
+
   it('refuses names whose exposed samples collide with another metric', () => {
     const registry = new MetricsRegistry();
     registry.counter({ name: 'jobs' });
@@ -106,6 +130,39 @@ describe('MetricsRegistry', () => {
     expect(snapshot.families.find((f) => f.name === 'ok')).toBeDefined();
     expect(registry.self.collectorErrors.get({ collector: 'broken-sync', operation: 'refresh' })).toBe(1);
     expect(registry.self.collectorErrors.get({ collector: 'broken-async', operation: 'refresh' })).toBe(1);
+  });
+
+  it('regression: the duration of the last refresh is recorded when it fails or times out too', async () => {
+    const registry = new MetricsRegistry({ collectTimeoutMs: 60 });
+    let release: () => void = () => {};
+    registry.register(
+      collector('slow-failure', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        throw new Error('gave up');
+      }),
+    );
+    registry.register(collector('hanging', () => new Promise<void>((resolve) => (release = resolve))));
+    await registry.collect();
+    const duration = (name: string) => registry.self.collectorDuration.get({ collector: name });
+    expect(duration('slow-failure')).toBeGreaterThanOrEqual(0.025);
+    expect(duration('slow-failure')).toBeLessThan(10);
+    expect(duration('hanging')).toBeGreaterThanOrEqual(0.055);
+    // When the late refresh ends, its real (longer) duration replaces the lower bound.
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(duration('hanging')).toBeGreaterThanOrEqual(0.095);
+  });
+
+  it('checks the timeout of collect()', async () => {
+    const registry = new MetricsRegistry();
+    for (const timeoutMs of [0, -1, 1.5, Number.NaN, '100', 3_600_001]) {
+      await expect(registry.collect({ timeoutMs: timeoutMs as number }), String(timeoutMs)).rejects.toThrow(
+        ConfigError,
+      );
+    }
+    await expect(registry.collect(null as never)).rejects.toThrow(ConfigError);
+    await expect(registry.collect({ timeoutMs: 1 })).resolves.toHaveProperty('families');
   });
 
   it('does not wait for a hanging collector beyond the timeout, nor pile up refreshes', async () => {

@@ -11,7 +11,7 @@ import { debugLogger, type Logger, safeLog } from './logger.js';
 import { SelfMetrics } from './self-metrics.js';
 import type { FamilySnapshot, MetricsSnapshot } from './snapshot.js';
 import { baseUnitOf, normalizeUnit, type Unit, unitSuffix } from './units.js';
-import { assertIntegerOption, validateMetricName } from './validation.js';
+import { assertIntegerOption, assertOptionsObject, validateMetricName } from './validation.js';
 
 /** Options of a {@link MetricsRegistry}. */
 export interface RegistryOptions {
@@ -33,7 +33,7 @@ export interface RegistryOptions {
 export interface CollectOptions {
   /** Include histogram sketches in the snapshot (default true; text exposition does not need them). */
   readonly sketches?: boolean;
-  /** Overrides the registry's collect timeout for this call, in milliseconds. */
+  /** Overrides the registry's collect timeout for this call, in milliseconds (an integer, 1 to 3,600,000). */
   readonly timeoutMs?: number;
 }
 
@@ -41,6 +41,8 @@ export interface CollectOptions {
 export type AnyInstrument = Counter | Gauge | Histogram;
 
 const COUNTER_SUFFIX = '_total';
+/** Longest collect timeout accepted, in milliseconds (one hour). */
+export const MAX_TIMEOUT_MS = 3_600_000;
 const REGISTRY_MARKER = Symbol.for('fw0.metrics.registry');
 
 /**
@@ -59,9 +61,12 @@ export function isMetricsRegistry(candidate: unknown): candidate is MetricsRegis
  * Holds instruments (by name) and collectors, and takes snapshots of both for exporters.
  *
  * Registering the same definition twice returns the existing instrument; a conflicting one
- * (another type, unit, buckets, accuracy, window) throws {@link MetricConflictError}, as does a
- * name whose exposed samples would collide with another metric's (`x_total` gauge next to the
- * counter `x`).
+ * (another type, unit, buckets, accuracy, window, aggregation, a stated `maxSeries` other than
+ * the metric's, a non-empty `help` other than its non-empty help) throws
+ * {@link MetricConflictError}, as does a name whose exposed samples would collide with another
+ * metric's (`x_total` gauge next to the counter `x`). A definition that leaves `help` or
+ * `maxSeries` out adopts the registered metric's, so code can find a metric that another part of
+ * the application defined with its own limit.
  */
 export class MetricsRegistry {
   /** The fw0_ self-metrics of this registry. */
@@ -73,14 +78,18 @@ export class MetricsRegistry {
   /** Every sample name a family exposes (x, x_total, x_bucket...) -> the family name. */
   private readonly exposedNames = new Map<string, string>();
   private readonly registeredCollectors: Collector[] = [];
-  private readonly refreshing = new Map<Collector, Promise<void>>();
+  /** Each collector's refresh in flight, with when it started (performance.now(), ms). */
+  private readonly refreshing = new Map<
+    Collector,
+    { readonly done: Promise<void>; readonly started: number }
+  >();
   private readonly context: InstrumentContext;
 
   constructor(options: RegistryOptions = {}) {
     this.maxSeriesPerMetric = options.maxSeriesPerMetric ?? 2000;
     assertIntegerOption('maxSeriesPerMetric', this.maxSeriesPerMetric, 1, 10_000_000);
     this.collectTimeoutMs = options.collectTimeoutMs ?? 5000;
-    assertIntegerOption('collectTimeoutMs', this.collectTimeoutMs, 1, 3_600_000);
+    assertIntegerOption('collectTimeoutMs', this.collectTimeoutMs, 1, MAX_TIMEOUT_MS);
     this.logger = options.logger ?? debugLogger();
     const clock = options.clock;
     this.context = {
@@ -89,6 +98,13 @@ export class MetricsRegistry {
       },
       maxSeries: this.maxSeriesPerMetric,
       onOverflow: (metric) => this.onOverflow(metric),
+      onOverflowStart: (metric, maxSeries) =>
+        safeLog(
+          this.logger,
+          'warn',
+          `metric "${metric}" reached its limit of ${maxSeries} label sets; records of further label sets go to its {fw0_overflow="true"} series, counted in fw0_series_overflow_total`,
+          { metric, maxSeries },
+        ),
     };
     this.self = new SelfMetrics(this);
     Object.defineProperty(this, REGISTRY_MARKER, { value: true });
@@ -207,7 +223,9 @@ export class MetricsRegistry {
    * a snapshot. A collector that throws or hangs is counted and logged; the snapshot still comes.
    */
   async collect(options: CollectOptions = {}): Promise<MetricsSnapshot> {
+    assertOptionsObject('collect', options);
     const timeoutMs = options.timeoutMs ?? this.collectTimeoutMs;
+    assertIntegerOption('timeoutMs', timeoutMs, 1, MAX_TIMEOUT_MS);
     await Promise.all(
       this.registeredCollectors.map((collector) => this.refreshCollector(collector, timeoutMs)),
     );
@@ -230,27 +248,24 @@ export class MetricsRegistry {
     let inflight = this.refreshing.get(collector);
     if (inflight === undefined) {
       const started = performance.now();
-      inflight = Promise.resolve()
+      // The duration is "of the last refresh", whatever its outcome: a failed refresh that took
+      // 4 s must not leave the gauge at the 2 ms of the last successful one.
+      const measure = () =>
+        this.self.collectorDuration.set((performance.now() - started) / 1000, { collector: collector.name });
+      const done = Promise.resolve()
         .then(() => collector.refresh?.())
-        .then(
-          () => {
-            this.self.collectorDuration.set((performance.now() - started) / 1000, {
-              collector: collector.name,
-            });
-          },
-          (error: unknown) => {
-            this.self.collectorErrors.add(1, { collector: collector.name, operation: 'refresh' });
-            safeLog(
-              this.logger,
-              'error',
-              `collector "${collector.name}" failed to refresh; its metrics may be stale`,
-              {
-                error,
-              },
-            );
-          },
-        )
+        .then(measure, (error: unknown) => {
+          measure();
+          this.self.collectorErrors.add(1, { collector: collector.name, operation: 'refresh' });
+          safeLog(
+            this.logger,
+            'error',
+            `collector "${collector.name}" failed to refresh; its metrics may be stale`,
+            { error },
+          );
+        })
         .finally(() => this.refreshing.delete(collector));
+      inflight = { done, started };
       this.refreshing.set(collector, inflight);
     }
     let timer: NodeJS.Timeout | undefined;
@@ -262,9 +277,13 @@ export class MetricsRegistry {
       // as soon as the refresh ends, so it holds the process at most `timeoutMs`.
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
     });
-    const outcome = await Promise.race([inflight, timedOut]);
+    const outcome = await Promise.race([inflight.done, timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
+      // So far, at least the timeout; the refresh sets its real duration if it ever ends.
+      this.self.collectorDuration.set((performance.now() - inflight.started) / 1000, {
+        collector: collector.name,
+      });
       this.self.collectorTimeouts.add(1, { collector: collector.name });
       safeLog(
         this.logger,
@@ -334,6 +353,23 @@ export class MetricsRegistry {
         throw new MetricConflictError(
           `Metric "${name}" is already registered with unit ${existing.unit ?? '(none)'}; it cannot change to ${unit ?? '(none)'}`,
           { subject: name, value: unit },
+        );
+      }
+      if (definition.maxSeries !== undefined && definition.maxSeries !== existing.maxSeries) {
+        throw new MetricConflictError(
+          `Metric "${name}" is already registered with maxSeries ${existing.maxSeries}; it cannot change to ${definition.maxSeries}`,
+          { subject: name, value: definition.maxSeries },
+        );
+      }
+      if (
+        definition.help !== undefined &&
+        definition.help !== '' &&
+        existing.help !== '' &&
+        definition.help !== existing.help
+      ) {
+        throw new MetricConflictError(
+          `Metric "${name}" is already registered with help ${JSON.stringify(existing.help)}; it cannot change to ${JSON.stringify(definition.help)}`,
+          { subject: name, value: definition.help },
         );
       }
       if (!sameOptions(existing)) {

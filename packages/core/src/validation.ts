@@ -151,3 +151,23 @@ export function assertNumberOption(
     );
   }
 }
+
+/** Throws {@link ConfigError} unless `value` is true or false. */
+export function assertBooleanOption(option: string, value: unknown): asserts value is boolean {
+  if (typeof value !== 'boolean') {
+    throw new ConfigError(`Invalid option ${option}=${describeValue(value)}: expected true or false`, {
+      subject: option,
+      value,
+    });
+  }
+}
+
+/** Throws {@link ConfigError} unless `options` (of `what`) is an object. */
+export function assertOptionsObject(what: string, options: unknown): asserts options is object {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigError(`Invalid options of ${what} ${describeValue(options)}: expected an object`, {
+      subject: what,
+      value: options,
+    });
+  }
+}

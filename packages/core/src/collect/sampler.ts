@@ -21,6 +21,12 @@ export class NameSampler {
     /** Records kept per second before sampling starts; `Infinity` keeps every event. */
     readonly maxPerSecond: number,
     private readonly clock: CoarseClock,
+    /**
+     * Told when sampling starts (one event in `every` kept, after every event was): so the
+     * caller can say why samples are missing. Called from the rare branches that change the
+     * rate, never per event.
+     */
+    private readonly onSamplingStart?: (every: number) => void,
   ) {
     this.second = clock.seconds;
   }
@@ -37,6 +43,7 @@ export class NameSampler {
       this.every *= 2;
       this.kept = 0;
       this.next = Math.ceil(seen / this.every) * this.every;
+      if (this.every === 2) this.onSamplingStart?.(2);
     }
     if (seen !== this.next) return 0;
     this.kept++;
@@ -47,7 +54,9 @@ export class NameSampler {
   /** Starts a second from the rate that would have fit last second's events in the budget. */
   private startSecond(now: number): void {
     const previous = now === this.second + 1 ? this.seen : 0;
+    const wasSampling = this.every > 1;
     this.every = previous > this.maxPerSecond ? Math.ceil(previous / this.maxPerSecond) : 1;
+    if (this.every > 1 && !wasSampling) this.onSamplingStart?.(this.every);
     this.second = now;
     this.seen = 0;
     this.kept = 0;
@@ -57,6 +66,14 @@ export class NameSampler {
 
 /** Name under which events share one sampler once `maxNames` names are tracked. */
 const OTHER = '\u0000other';
+
+/** What an {@link AdaptiveSampler} tells about its decisions (for logging why samples are missing). */
+export interface SamplingListener {
+  /** Sampling of `name` started: one event in `every` is kept. `shared` for the budget of names past `maxNames`. */
+  samplingStarted(name: string, every: number, shared: boolean): void;
+  /** `maxNames` names are tracked: `name` and every later new name share one budget. */
+  namesShared(name: string, maxNames: number): void;
+}
 
 /**
  * A {@link NameSampler} per event name, for callers that only know the name at each event.
@@ -71,17 +88,26 @@ export class AdaptiveSampler {
     private readonly clock: CoarseClock,
     /** Names tracked separately; beyond, names share one budget. */
     private readonly maxNames = 10_000,
+    /** Told when sampling starts for a name, and when names start sharing a budget. */
+    private readonly listener?: SamplingListener,
   ) {}
 
   /** The sampler of `name` (created on first use), for callers that record it often. */
   forName(name: string): NameSampler {
     let sampler = this.samplers.get(name);
     if (sampler === undefined) {
-      const key = this.samplers.size >= this.maxNames ? OTHER : name;
+      const shared = this.samplers.size >= this.maxNames;
+      const key = shared ? OTHER : name;
       sampler = this.samplers.get(key);
       if (sampler === undefined) {
-        sampler = new NameSampler(this.maxPerSecond, this.clock);
+        const listener = this.listener;
+        sampler = new NameSampler(
+          this.maxPerSecond,
+          this.clock,
+          listener && ((every) => listener.samplingStarted(name, every, shared)),
+        );
         this.samplers.set(key, sampler);
+        if (shared) listener?.namesShared(name, this.maxNames);
       }
     }
     return sampler;

@@ -1,8 +1,11 @@
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.js';
 import { MetricsRegistry } from '../registry.js';
+import { rawHttpRequest, statusOf } from '../test-support/raw-http.js';
+import { createMetricsHandler } from './http-handler.js';
 import type { JsonExposition } from './json.js';
 import { type MetricsServer, startMetricsServer } from './metrics-server.js';
 import { acceptsGzip, negotiateFormat } from './negotiate.js';
@@ -71,6 +74,38 @@ describe('negotiateFormat', () => {
     expect(acceptsGzip('gzip;q=0')).toBe(false);
     expect(acceptsGzip('br')).toBe(false);
     expect(acceptsGzip(undefined)).toBe(false);
+    expect(acceptsGzip('*')).toBe(true);
+    expect(acceptsGzip('GZIP;Q=0.5')).toBe(true);
+    expect(acceptsGzip('x-gzip')).toBe(true);
+  });
+
+  it('regression: an explicit q=0 for gzip wins over *, whatever the order', () => {
+    expect(acceptsGzip('gzip;q=0, *')).toBe(false);
+    expect(acceptsGzip('*, gzip;q=0')).toBe(false);
+    expect(acceptsGzip('gzip ; q = 0 , *;q=1')).toBe(false);
+    expect(acceptsGzip('gzip;q=0.000, *')).toBe(false);
+    expect(acceptsGzip('x-gzip;q=0, *')).toBe(false);
+    // The other way round: an explicit gzip wins over a refusing *.
+    expect(acceptsGzip('*;q=0, gzip')).toBe(true);
+    expect(acceptsGzip('*;q=0')).toBe(false);
+    expect(acceptsGzip('identity, *;q=0')).toBe(false);
+  });
+
+  it('regression: a q-value outside the grammar counts as a refusal, never as a yes', () => {
+    // RFC 9110 qvalue: 0(.ddd) or 1(.000). Number() would read "0x1" and "1e0" as 1, "" as 0.
+    for (const q of ['0x1', '1e0', 'abc', '', '-1', '1.5', '2', 'Infinity', '.5']) {
+      expect(acceptsGzip(`gzip;q=${q}`), `gzip;q=${q}`).toBe(false);
+      expect(negotiateFormat(`application/json;q=${q}`), `application/json;q=${q}`).toBeUndefined();
+    }
+    expect(acceptsGzip('gzip;q=0.001')).toBe(true);
+    expect(acceptsGzip('gzip;q=1.000')).toBe(true);
+  });
+
+  it('a versioned media range is more specific than an unversioned one', () => {
+    // Refusing text format 0.0.4 (the only text version served) refuses Prometheus text.
+    expect(negotiateFormat('text/plain, text/plain;version=0.0.4;q=0')).toBeUndefined();
+    expect(negotiateFormat('text/plain;version=0.0.4;q=0, text/plain')).toBeUndefined();
+    expect(negotiateFormat('text/plain;q=0, text/plain;version=0.0.4')).toBe('prometheus');
   });
 });
 
@@ -117,6 +152,53 @@ describe('createMetricsHandler', () => {
     const head = await send(server.url, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.body.length).toBe(0);
+  });
+
+  it('regression: an unknown or inherited ?format= answers 406, not 500', async () => {
+    const registry = populated();
+    server = await startMetricsServer(registry, { port: 0 });
+    for (const format of ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', 'xml']) {
+      expect((await send(`${server.url}?format=${format}`)).status, format).toBe(406);
+    }
+    expect(registry.self.scrapes.get({ code: '406' })).toBe(6);
+    expect(registry.self.scrapes.get({ code: '500' })).toBeUndefined();
+    expect((await send(`${server.url}?format=json`)).status).toBe(200);
+  });
+
+  it('regression: a request target that is not a URL answers 400 from the handler too', async () => {
+    const registry = populated();
+    const handler = createMetricsHandler(registry);
+    const plain = createServer((request, response) => handler(request, response));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = plain.address() as AddressInfo;
+      const reply = await rawHttpRequest(port, 'GET // HTTP/1.1');
+      expect(statusOf(reply)).toBe(400);
+      expect(registry.self.scrapes.get({ code: '400' })).toBe(1);
+      expect(registry.self.scrapes.get({ code: '500' })).toBeUndefined();
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((resolve) => plain.close(resolve));
+    }
+  });
+
+  it('checks its options where they are given, not at each scrape', () => {
+    const registry = new MetricsRegistry();
+    for (const options of [
+      { gzip: 'yes' },
+      { gzip: 1 },
+      { timeoutMs: 0 },
+      { timeoutMs: 1.5 },
+      { timeoutMs: Number.NaN },
+      { timeoutMs: '100' },
+      { timeoutMs: 3_600_001 },
+    ]) {
+      expect(() => createMetricsHandler(registry, options as never), JSON.stringify(options)).toThrow(
+        ConfigError,
+      );
+    }
+    expect(() => createMetricsHandler(registry, null as never)).toThrow(ConfigError);
+    expect(typeof createMetricsHandler(registry, { gzip: false, timeoutMs: 1 })).toBe('function');
   });
 
   it('requires the bearer token when configured', async () => {

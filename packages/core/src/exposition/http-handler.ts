@@ -5,11 +5,13 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { ConfigError } from '../errors.js';
 import { safeLog } from '../logger.js';
-import type { MetricsRegistry } from '../registry.js';
+import { MAX_TIMEOUT_MS, type MetricsRegistry } from '../registry.js';
+import { assertBooleanOption, assertIntegerOption, assertOptionsObject } from '../validation.js';
 import { JSON_CONTENT_TYPE, serializeJson } from './json.js';
 import { acceptsGzip, type ExpositionFormat, negotiateFormat } from './negotiate.js';
 import { encodeOpenMetrics, OPENMETRICS_CONTENT_TYPE } from './openmetrics.js';
 import { encodePrometheus, PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
+import { parseRequestTarget } from './request-target.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -22,7 +24,10 @@ export interface MetricsHandlerOptions {
   readonly bearerToken?: string;
   /** Compress with gzip when the client accepts it (default true). */
   readonly gzip?: boolean;
-  /** Collect timeout per collector for each scrape, in milliseconds (default: the registry's). */
+  /**
+   * Collect timeout per collector for each scrape, in milliseconds (an integer, 1 to 3,600,000;
+   * default: the registry's).
+   */
   readonly timeoutMs?: number;
 }
 
@@ -35,12 +40,13 @@ const CONTENT_TYPES: Readonly<Record<ExpositionFormat, string>> = {
   json: JSON_CONTENT_TYPE,
 };
 
-const QUERY_FORMATS: Readonly<Record<string, ExpositionFormat>> = {
-  prometheus: 'prometheus',
-  text: 'prometheus',
-  openmetrics: 'openmetrics',
-  json: 'json',
-};
+/** A Map, not an object literal: `?format=toString` or `__proto__` must not find inherited members. */
+const QUERY_FORMATS: ReadonlyMap<string, ExpositionFormat> = new Map([
+  ['prometheus', 'prometheus'],
+  ['text', 'prometheus'],
+  ['openmetrics', 'openmetrics'],
+  ['json', 'json'],
+]);
 
 function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
@@ -49,7 +55,8 @@ function digest(text: string): Buffer {
 /**
  * Serves a registry's metrics over HTTP: Prometheus text 0.0.4, OpenMetrics 1.0 or JSON chosen
  * by the `Accept` header (or `?format=prometheus|openmetrics|json`), gzip when accepted, 405 for
- * methods other than GET and HEAD, 406 when no format is acceptable, optional bearer token.
+ * methods other than GET and HEAD, 400 for a request target that is not a URL, 406 when no
+ * format is acceptable (an unknown `?format=` included), optional bearer token.
  * It never throws into the server: a failed scrape answers 500 and is counted
  * (`fw0_scrapes_total{code}`); scrape durations go to `fw0_scrape_duration_seconds{format}`.
  *
@@ -59,6 +66,7 @@ export function createMetricsHandler(
   registry: MetricsRegistry,
   options: MetricsHandlerOptions = {},
 ): MetricsRequestHandler {
+  assertOptionsObject('createMetricsHandler', options);
   if (
     options.bearerToken !== undefined &&
     (typeof options.bearerToken !== 'string' || options.bearerToken.length === 0)
@@ -67,6 +75,9 @@ export function createMetricsHandler(
   }
   const expectedToken = options.bearerToken === undefined ? undefined : digest(options.bearerToken);
   const compress = options.gzip ?? true;
+  assertBooleanOption('gzip', compress);
+  // Checked here, not at each scrape: a bad timeout must fail where it is configured.
+  if (options.timeoutMs !== undefined) assertIntegerOption('timeoutMs', options.timeoutMs, 1, MAX_TIMEOUT_MS);
 
   const finish = (
     response: ServerResponse,
@@ -90,6 +101,16 @@ export function createMetricsHandler(
       );
       return;
     }
+    const target = parseRequestTarget(request.url);
+    if (target === undefined) {
+      finish(
+        response,
+        400,
+        { 'Content-Type': 'text/plain; charset=utf-8' },
+        'Bad Request: the request target is not a valid URL\n',
+      );
+      return;
+    }
     if (expectedToken !== undefined) {
       const header = request.headers.authorization ?? '';
       // Only HTTP's own whitespace (space, tab) separates and surrounds the token: the token is
@@ -105,9 +126,9 @@ export function createMetricsHandler(
         return;
       }
     }
-    const queryFormat = new URL(request.url ?? '/', 'http://localhost').searchParams.get('format');
+    const queryFormat = target.searchParams.get('format');
     const format =
-      queryFormat !== null ? QUERY_FORMATS[queryFormat] : negotiateFormat(request.headers.accept);
+      queryFormat !== null ? QUERY_FORMATS.get(queryFormat) : negotiateFormat(request.headers.accept);
     if (format === undefined) {
       finish(
         response,

@@ -7,6 +7,15 @@ interface MediaRange {
   readonly q: number;
 }
 
+/**
+ * RFC 9110's qvalue: `0`, `0.x`, `1`, `1.0` (any number of decimals accepted). Anything else
+ * reads as 0, a refusal: `Number()` alone would take `0x1` or `1e0` for 1 and an empty value for
+ * 0, and a malformed preference must never turn into a yes.
+ */
+function parseQuality(text: string): number {
+  return /^(?:0(?:\.\d*)?|1(?:\.0*)?)$/.test(text) ? Number(text) : 0;
+}
+
 function parseMediaRanges(header: string): MediaRange[] {
   const ranges: MediaRange[] = [];
   for (const part of header.split(',')) {
@@ -18,10 +27,8 @@ function parseMediaRanges(header: string): MediaRange[] {
     for (const param of paramParts) {
       const [key, value = ''] = param.split('=').map((item) => item.trim());
       if (!key) continue;
-      if (key.toLowerCase() === 'q') {
-        const parsed = Number(value);
-        q = Number.isFinite(parsed) ? Math.min(1, Math.max(0, parsed)) : 0;
-      } else {
+      if (key.toLowerCase() === 'q') q = parseQuality(value);
+      else {
         params[key.toLowerCase()] = value.replace(/^"|"$/g, '');
       }
     }
@@ -30,19 +37,25 @@ function parseMediaRanges(header: string): MediaRange[] {
   return ranges;
 }
 
-/** How well `range` matches `format`: 0 no match, higher is more specific. */
+/**
+ * How well `range` matches `format`: 0 no match, higher is more specific (RFC 9110: a range
+ * with a matching version parameter is more specific than the bare type, so
+ * `text/plain, text/plain;version=0.0.4;q=0` refuses the one text version served).
+ */
 function specificity(range: MediaRange, format: ExpositionFormat): number {
   if (range.type === '*/*') return 1;
   switch (format) {
     case 'openmetrics': {
       if (range.type !== 'application/openmetrics-text') return range.type === 'application/*' ? 2 : 0;
       const version = range.params.version;
-      return version === undefined || version === '1.0.0' || version === '0.0.1' ? 3 : 0;
+      if (version === undefined) return 3;
+      return version === '1.0.0' || version === '0.0.1' ? 4 : 0;
     }
     case 'prometheus': {
       if (range.type !== 'text/plain') return range.type === 'text/*' ? 2 : 0;
       const version = range.params.version;
-      return version === undefined || version === '0.0.4' ? 3 : 0;
+      if (version === undefined) return 3;
+      return version === '0.0.4' ? 4 : 0;
     }
     case 'json':
       if (range.type === 'application/json') return 3;
@@ -84,10 +97,18 @@ export function negotiateFormat(accept: string | undefined): ExpositionFormat | 
   return best;
 }
 
-/** True when the `Accept-Encoding` header allows gzip (q above 0). */
+/**
+ * True when the `Accept-Encoding` header allows gzip (RFC 9110 12.5.3): `gzip` (or its alias
+ * `x-gzip`) listed with q above 0, or not listed and `*` with q above 0. An explicit `gzip;q=0`
+ * wins over `*`, whatever the order.
+ */
 export function acceptsGzip(acceptEncoding: string | undefined): boolean {
   if (acceptEncoding === undefined) return false;
-  return parseMediaRanges(acceptEncoding).some(
-    (range) => (range.type === 'gzip' || range.type === '*') && range.q > 0,
-  );
+  let listed: number | undefined;
+  let wildcard: number | undefined;
+  for (const range of parseMediaRanges(acceptEncoding)) {
+    if (range.type === 'gzip' || range.type === 'x-gzip') listed = Math.max(listed ?? 0, range.q);
+    else if (range.type === '*') wildcard = Math.max(wildcard ?? 0, range.q);
+  }
+  return (listed ?? wildcard ?? 0) > 0;
 }

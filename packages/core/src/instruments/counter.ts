@@ -60,7 +60,10 @@ export class Counter extends ValueInstrument<CounterSeries> {
     if (typeof value !== 'number' || !(value >= 0) || value === Number.POSITIVE_INFINITY) {
       throw invalidIncrement(this.exposedName, value);
     }
-    this.index.resolve(labels).value += value;
+    const series = this.index.resolve(labels);
+    series.value += value;
+    // Only the overflow series (and never a series found by labels otherwise) is detached here.
+    if (series.detached) this.reattach(series);
   }
 
   /** @internal */

@@ -83,13 +83,18 @@ export class Gauge extends ValueInstrument<GaugeSeries> {
   /** Sets the series of `labels` to `value` (finite). Bad input throws and changes nothing. */
   set(value: number, labels?: LabelsInput): void {
     if (typeof value !== 'number' || value - value !== 0) throw invalidGaugeValue(this.name, value);
-    this.index.resolve(labels).value = value;
+    const series = this.index.resolve(labels);
+    series.value = value;
+    // Only the overflow series (and never a series found by labels otherwise) is detached here.
+    if (series.detached) this.reattach(series);
   }
 
   /** Adds `delta` (finite, may be negative) to the series of `labels`. */
   add(delta: number, labels?: LabelsInput): void {
     if (typeof delta !== 'number' || delta - delta !== 0) throw invalidGaugeValue(this.name, delta);
-    this.index.resolve(labels).value += delta;
+    const series = this.index.resolve(labels);
+    series.value += delta;
+    if (series.detached) this.reattach(series);
   }
 
   /** @internal */

@@ -2,7 +2,13 @@ import type { CoarseClock } from '../clock.js';
 import type { FamilySnapshot, NumberSeriesSnapshot } from '../snapshot.js';
 import type { Labels, LabelsInput } from '../types.js';
 import { normalizeUnit, type Unit } from '../units.js';
-import { RESERVED_LABELS, type SeriesBase, type SeriesFactory, SeriesIndex } from './series-index.js';
+import {
+  OVERFLOW_LABELS,
+  RESERVED_LABELS,
+  type SeriesBase,
+  type SeriesFactory,
+  SeriesIndex,
+} from './series-index.js';
 
 /** What every instrument definition has. */
 export interface InstrumentDefinition {
@@ -18,7 +24,8 @@ export interface InstrumentDefinition {
   readonly unit?: Unit;
   /**
    * Most distinct label sets this metric keeps (default: the registry's, 2,000). Past it, records
-   * go to one `{fw0_overflow="true"}` series and `fw0_series_overflow_total` counts them.
+   * go to one `{fw0_overflow="true"}` series and `fw0_series_overflow_total` counts them (every
+   * record, labelled call or bound handle).
    */
   readonly maxSeries?: number;
 }
@@ -30,10 +37,18 @@ export interface InstrumentContext {
   readonly maxSeries: number;
   /** Called once per record that went to an overflow series. */
   onOverflow(metric: string): void;
+  /** Called when a metric's overflow series is created: its first label set past `maxSeries`. */
+  onOverflowStart(metric: string, maxSeries: number): void;
 }
 
 /** A series that can be detached (removed while a caller still holds its handle). */
 export interface DetachableSeries extends SeriesBase {
+  /**
+   * True sends every record through the series to the owner's `reattach()` after it is made. A
+   * removed series sets it, to be put back; the overflow series keeps it set, so that each record
+   * through a handle bound past the limit is counted. Ordinary series pay nothing: their record
+   * paths test this flag anyway.
+   */
   detached: boolean;
   /** Zeroes the series in place (handles stay valid). */
   reset(): void;
@@ -83,9 +98,21 @@ export abstract class Instrument<S extends DetachableSeries> implements SeriesFa
   /** Creates the series object of a new label set. */
   abstract createSeries(labels: Labels): S;
 
-  /** @internal Called by the series index for each record sent to the overflow series. */
+  /** @internal Called for each record sent to the overflow series. */
   onOverflow(): void {
     this.context.onOverflow(this.exposedName);
+  }
+
+  /**
+   * @internal The overflow series: marked detached, so that every record through it (labelled
+   * calls and bound handles alike test the flag after recording) comes to {@link reattach} and is
+   * counted there, once.
+   */
+  createOverflowSeries(): S {
+    const series = this.createSeries(OVERFLOW_LABELS);
+    series.detached = true;
+    this.context.onOverflowStart(this.exposedName, this.maxSeries);
+    return series;
   }
 
   /**
@@ -138,8 +165,17 @@ export abstract class Instrument<S extends DetachableSeries> implements SeriesFa
     return Array.from(this.index.series(), (series) => series.labels);
   }
 
-  /** @internal A detached series was used again: put it back, or move its data to where it belongs. */
+  /**
+   * @internal A record was made through a detached series: put it back, or move its data to
+   * where it belongs. A record through an overflow series (the current one, or one dropped by
+   * {@link clear}, whose handles keep overflowing) is counted.
+   */
   reattach(series: S): void {
+    if (series.labels === OVERFLOW_LABELS) {
+      const target = this.index.overflow(true);
+      if (target !== series) series.moveInto(target);
+      return;
+    }
     const target = this.index.reattach(series);
     if (target === series) series.detached = false;
     else series.moveInto(target);

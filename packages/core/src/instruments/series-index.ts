@@ -19,6 +19,11 @@ export interface SeriesFactory<S extends SeriesBase> {
   readonly maxSeries: number;
   readonly reservedLabels: readonly string[];
   createSeries(labels: Labels): S;
+  /**
+   * Creates the overflow series. Every record made through it, by a labelled call or a bound
+   * handle, must be counted with {@link onOverflow}: the index only hands the series out.
+   */
+  createOverflowSeries(): S;
   /** Called for every record that went to the overflow series. */
   onOverflow(): void;
 }
@@ -41,8 +46,10 @@ const NO_LABELS: Labels = Object.freeze({});
  * rebuilt when it outgrows four paths per series, so memory stays bounded.
  *
  * Past `maxSeries` distinct label sets, records go to one overflow series
- * (`{fw0_overflow="true"}`) and the factory is told, so memory is bounded whatever the label
- * cardinality and nothing is lost silently.
+ * (`{fw0_overflow="true"}`) and the factory is told of each record, so memory is bounded whatever
+ * the label cardinality and nothing is lost silently. Handing out the overflow series counts
+ * nothing (binding a handle is not a record): the overflow series counts the records made
+ * through it (see `Instrument.createOverflowSeries`).
  */
 export class SeriesIndex<S extends SeriesBase> {
   private readonly canonical = new Map<string, S>();
@@ -87,12 +94,15 @@ export class SeriesIndex<S extends SeriesBase> {
     return series;
   }
 
-  /** Puts a removed series back (a bound handle used again); false when the limit is reached. */
+  /**
+   * Where a removed series' record goes (a bound handle used again): the series put back, the
+   * series recreated meanwhile, or the overflow series when the limit is reached (counted).
+   */
   reattach(series: S): S {
     const key = canonicalKey(series.labels);
     const existing = this.canonical.get(key);
     if (existing !== undefined) return existing;
-    if (this.canonical.size >= this.factory.maxSeries) return this.overflow();
+    if (this.canonical.size >= this.factory.maxSeries) return this.overflow(true);
     this.canonical.set(key, series);
     return series;
   }
@@ -116,8 +126,15 @@ export class SeriesIndex<S extends SeriesBase> {
     if (this.overflowSeries !== undefined) visit(this.overflowSeries);
   }
 
-  /** The overflow series, if any record went there. */
+  /** The overflow series, if any label set went past the limit. */
   get overflowed(): S | undefined {
+    return this.overflowSeries;
+  }
+
+  /** The overflow series, created if needed; `record` counts one record sent to it. */
+  overflow(record: boolean): S {
+    this.overflowSeries ??= this.factory.createOverflowSeries();
+    if (record) this.factory.onOverflow();
     return this.overflowSeries;
   }
 
@@ -125,18 +142,12 @@ export class SeriesIndex<S extends SeriesBase> {
     const { key, labels: canonicalLabels } = this.canonicalize(labels);
     let series = this.canonical.get(key);
     if (series === undefined) {
-      if (this.canonical.size >= this.factory.maxSeries) return this.overflow();
+      if (this.canonical.size >= this.factory.maxSeries) return this.overflow(false);
       series = this.factory.createSeries(canonicalLabels);
       this.canonical.set(key, series);
     }
     this.remember(labels, series);
     return series;
-  }
-
-  private overflow(): S {
-    this.overflowSeries ??= this.factory.createSeries(OVERFLOW_LABELS);
-    this.factory.onOverflow();
-    return this.overflowSeries;
   }
 
   /** Validates a label set; returns its canonical form and key. Throws before any state changes. */
