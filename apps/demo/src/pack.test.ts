@@ -18,6 +18,44 @@ const published = readdirSync(join(root, 'packages'))
   }))
   .filter(({ manifest }) => !manifest.private);
 
+/** Every dependency field npm reads at install time (and devDependencies, shown to users). */
+const DEPENDENCY_FIELDS = [
+  'dependencies',
+  'peerDependencies',
+  'optionalDependencies',
+  'devDependencies',
+] as const;
+
+/**
+ * `field: name@range` of every `workspace:` range left in a manifest. pnpm pack rewrites them to
+ * versions; one left over breaks `npm install` of the tarball ("Unsupported URL Type").
+ */
+function workspaceRanges(manifest: Partial<Record<string, unknown>>): string[] {
+  const found: string[] = [];
+  for (const field of DEPENDENCY_FIELDS) {
+    const ranges = (manifest[field] ?? {}) as Record<string, string>;
+    for (const [name, range] of Object.entries(ranges))
+      if (range.startsWith('workspace:')) found.push(`${field}: ${name}@${range}`);
+  }
+  return found;
+}
+
+/** `.js.map` files of a tarball that do not carry the sources they map to (dist ships no src/). */
+function mapsWithoutSources(tarball: string, files: readonly string[]): string[] {
+  return files
+    .filter((file) => file.endsWith('.js.map'))
+    .filter((file) => {
+      const map = JSON.parse(execFileSync('tar', ['-xzOf', tarball, file], { encoding: 'utf8' })) as {
+        sources: string[];
+        sourcesContent?: (string | null)[];
+      };
+      return (
+        map.sourcesContent?.length !== map.sources.length ||
+        map.sourcesContent.some((content) => typeof content !== 'string')
+      );
+    });
+}
+
 const work = mkdtempSync(join(tmpdir(), 'fw0-pack-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -41,13 +79,31 @@ describe('published packages, packed and installed outside the workspace', () =>
       ).toEqual([]);
       const packed = JSON.parse(
         execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' }),
-      ) as {
-        dependencies?: Record<string, string>;
-      };
-      for (const range of Object.values(packed.dependencies ?? {}))
-        expect(range, manifest.name).not.toMatch(/^workspace:/);
+      ) as Record<string, unknown>;
+      expect(workspaceRanges(packed), manifest.name).toEqual([]);
+      // Source maps point to ../src, which is not shipped: they must carry their sources.
+      expect(
+        files.some((file) => file.endsWith('.js.map')),
+        manifest.name,
+      ).toBe(true);
+      expect(mapsWithoutSources(tarball, files), manifest.name).toEqual([]);
     }
     expect(tarballs.length).toBe(published.length);
+  });
+
+  it('the workspace-range check sees every dependency field (control)', () => {
+    expect(
+      workspaceRanges({
+        dependencies: { undici: '^7.0.0' },
+        peerDependencies: { '@fw0/metrics-core': 'workspace:^' },
+        devDependencies: { '@fw0/metrics-system': 'workspace:*' },
+        optionalDependencies: { '@fw0/metrics-app': 'workspace:~' },
+      }),
+    ).toEqual([
+      'peerDependencies: @fw0/metrics-core@workspace:^',
+      'optionalDependencies: @fw0/metrics-app@workspace:~',
+      'devDependencies: @fw0/metrics-system@workspace:*',
+    ]);
   });
 
   it('install with npm into a plain Node project, import and run', () => {
