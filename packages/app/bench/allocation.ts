@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { metrics as otelMetrics } from '@opentelemetry/api';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import promClient from 'prom-client';
 import type { Targets } from '../../../bench-support/harness.js';
+import { otelMeter } from '../../core/bench/otel-reader.js';
 import { ApplicationMetricsCollector } from '../src/index.js';
 import { work } from './work.js';
 
@@ -41,7 +41,8 @@ export async function benchAllocation(targets: Targets): Promise<void> {
   const timedWork = app.timed(work, { name: 'alloc.work' });
   const promHistogram = new promClient.Histogram({ name: 'alloc_work_seconds', help: 'h', registers: [] });
   otelMetrics.disable();
-  const otelHistogram = new MeterProvider().getMeter('alloc').createHistogram('alloc.work', { unit: 's' });
+  // With a reader, so the SDK aggregates what it is given (see core's bench/otel-reader.ts).
+  const otelHistogram = otelMeter('alloc').meter.createHistogram('alloc.work', { unit: 's' });
   const ours = bytesPerCall(() => {
     let sink = 0;
     for (let i = 0; i < CALLS; i++) sink += timedWork(i);
@@ -74,6 +75,15 @@ export async function benchAllocation(targets: Targets): Promise<void> {
     }
     return sink;
   });
+  const tracker = bytesPerCall(() => {
+    let sink = 0;
+    for (let i = 0; i < CALLS; i++) {
+      const scope = app.performanceTracker('alloc.tracker');
+      sink += work(i);
+      scope.end();
+    }
+    return sink;
+  });
   console.log(
     '\n### Allocation: bytes per timed call (new-space growth, median of 15 runs of 20,000 calls)\n',
   );
@@ -83,6 +93,7 @@ export async function benchAllocation(targets: Targets): Promise<void> {
   console.log(`| floor: two performance.now() reads | ${floor.toFixed(1)} |`);
   console.log(`| prom-client startTimer()/end() | ${prom.toFixed(1)} |`);
   console.log(`| OTel record + 2x now() | ${otel.toFixed(1)} |`);
+  console.log(`| fw0 performanceTracker start + end() (scope and sample objects) | ${tracker.toFixed(1)} |`);
   targets.check(
     'timed sync call allocates nothing beyond the two clock reads (Node 20 boxes their results)',
     ours - floor <= 0.5,

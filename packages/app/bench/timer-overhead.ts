@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
 import { metrics as otelMetrics } from '@opentelemetry/api';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import promClient from 'prom-client';
 import {
   BATCH,
@@ -9,6 +8,9 @@ import {
   printComparison,
   type Targets,
 } from '../../../bench-support/harness.js';
+// Core's reader, by relative path: the bench is not published, and one reader serves every
+// package's anchors (same @opentelemetry/sdk-metrics version in each package).
+import { otelMeter } from '../../core/bench/otel-reader.js';
 import { ApplicationMetricsCollector } from '../src/index.js';
 import { INPUTS, work } from './work.js';
 
@@ -19,7 +21,10 @@ const ROUNDS = 5;
  * Overhead of timing one synchronous call: ours (`app.timed(fn)`: two clock reads, a bound
  * histogram observe, a bound counter add, a sampling decision), prom-client's
  * `startTimer()`/`end()`, an OpenTelemetry histogram record around two `performance.now()`
- * reads, and the floor (the two clock reads alone), each minus the bare call, in one process.
+ * reads (with a reader attached, so the SDK really aggregates), and the floor (the two clock reads
+ * alone), each minus the bare call, in one process. Also a tracker scope around the call
+ * (`performanceTracker` started and ended, with `using` and by hand), which the README compares
+ * with a timed function.
  */
 export async function benchTimerOverhead(targets: Targets): Promise<void> {
   const app = new ApplicationMetricsCollector();
@@ -27,7 +32,9 @@ export async function benchTimerOverhead(targets: Targets): Promise<void> {
   const timedWithMemory = app.timed(work, { name: 'bench.workWithMemory', trackMemory: true });
   const promHistogram = new promClient.Histogram({ name: 'bench_work_seconds', help: 'h', registers: [] });
   otelMetrics.disable();
-  const otelHistogram = new MeterProvider().getMeter('bench').createHistogram('bench.work', { unit: 's' });
+  // With a reader: without one the SDK keeps no storage and its record() does nothing.
+  const { meter, reader } = otelMeter('bench');
+  const otelHistogram = meter.createHistogram('bench.work', { unit: 's' });
 
   // Each case is its own function literal with a local accumulator (a captured one would box a
   // number per iteration); it returns the accumulator so the work cannot be optimised away.
@@ -78,6 +85,23 @@ export async function benchTimerOverhead(targets: Targets): Promise<void> {
       }
       return sink;
     },
+    // As users write it on Node 20: `using` is downlevelled (here by tsx's esbuild).
+    tracker: () => {
+      let sink = 0;
+      for (let j = 0; j < BATCH; j++) {
+        using _scope = app.performanceTracker('bench.tracker');
+        sink += work(INPUTS[j]!);
+      }
+      return sink;
+    },
+    trackerTagged: () => {
+      let sink = 0;
+      for (let j = 0; j < BATCH; j++) {
+        using _scope = app.performanceTracker('bench.trackerTagged', { route: 'work' });
+        sink += work(INPUTS[j]!);
+      }
+      return sink;
+    },
     memory: () => {
       let sink = 0;
       for (let j = 0; j < BATCH; j++) sink += timedWithMemory(INPUTS[j]!);
@@ -102,6 +126,16 @@ export async function benchTimerOverhead(targets: Targets): Promise<void> {
   const rows: ComparisonRow[] = [
     { name: 'timed sync call: overhead over the bare call', ours: over('ours'), anchors: anchors(over) },
     { name: 'timed sync call: total', ours: median('ours'), anchors: anchors(median) },
+    {
+      name: 'tracker scope (using) around the call: overhead',
+      ours: over('tracker'),
+      anchors: anchors(over),
+    },
+    {
+      name: 'tracker scope with one tag (using): overhead',
+      ours: over('trackerTagged'),
+      anchors: anchors(over),
+    },
   ];
   printComparison(
     `Timer overhead: nanoseconds per call (median of ${ROUNDS} interleaved rounds, loops of 1,024), ratio = anchor / fw0`,
@@ -117,6 +151,16 @@ export async function benchTimerOverhead(targets: Targets): Promise<void> {
   console.log(
     `Sampling kept ${app.getCollectedMetrics().length} samples in the buffer for ${JSON.stringify(app.getCallCounts())} calls.`,
   );
+
+  // The anchors really recorded: prom-client has observations and the OpenTelemetry reader points.
+  const { resourceMetrics } = await reader.collect();
+  const points = resourceMetrics.scopeMetrics
+    .flatMap((scope) => scope.metrics)
+    .reduce((sum, metric) => sum + metric.dataPoints.length, 0);
+  const promCount = (await promHistogram.get()).values.find(
+    (value) => value.metricName === 'bench_work_seconds_count',
+  );
+  if (points === 0 || !(Number(promCount?.value) > 0)) throw new Error('an anchor recorded nothing');
 
   const ours = over('ours');
   targets.check(

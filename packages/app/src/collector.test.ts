@@ -38,6 +38,15 @@ describe('getApplicationCollector', () => {
       { runtime: { intervalMs: 1.5 } },
       { runtime: { gc: 'no' } },
       { runtime: 5 },
+      // Regression (found by fuzzing): null was taken for "not given" by some options only.
+      { name: null },
+      { trackMemory: null },
+      { maxSamplesPerSecond: null },
+      { bufferSize: null },
+      { runtime: null },
+      { runtime: { gc: null } },
+      { runtime: { eventLoopResolutionMs: null } },
+      { runtime: { intervalMs: null } },
     ];
     for (const options of bad) {
       expect(() => new ApplicationMetricsCollector({ ...(options as object), registry })).toThrow(
@@ -60,6 +69,13 @@ describe('getApplicationCollector', () => {
     app.timed(() => 1, { name: 'quick' })();
     expect(app.getDurationHistogram('quick')!.bounds).toEqual([0.001, 0.01, 0.1]);
     expect(app.getDurationHistogram('unknown')).toBeUndefined();
+  });
+
+  it('accepts durationBuckets ending with +Inf, as core histograms do (regression: refused)', () => {
+    const { app } = testCollector({ durationBuckets: [0.5, 1, Number.POSITIVE_INFINITY] });
+    app.timed(() => 1, { name: 'bounded' })();
+    expect(app.getDurationHistogram('bounded')!.bounds).toEqual([0.5, 1]);
+    expect(() => testCollector({ durationBuckets: [Number.POSITIVE_INFINITY] })).toThrow(ConfigError);
   });
 });
 
@@ -158,5 +174,40 @@ describe('exposition', () => {
     expect(text).toContain('user_service_get_user_calls_total{outcome="success",tier="gold"} 1');
     expect(text).toContain('billing_charge_calls_total{outcome="error"} 1');
     expect(text).toContain('nightly_export_duration_seconds_count{job="csv",outcome="success"} 1');
+  });
+});
+
+describe('getCallCounts', () => {
+  it('counts finished calls only, as <name>_calls_total does: pending calls and open scopes count 0', async () => {
+    const { app, registry } = testCollector();
+    let release!: () => void;
+    const sync = app.timed(
+      (fail: boolean) => {
+        if (fail) throw new Error('x');
+        return 1;
+      },
+      { name: 'sync', tags: { region: 'eu' } },
+    );
+    const slow = app.timed(() => new Promise<void>((resolve) => (release = resolve)), { name: 'slow' });
+    sync(false);
+    expect(() => sync(true)).toThrow('x');
+    const pending = slow();
+    const scope = app.performanceTracker('scope', { step: 'load' });
+    expect(app.getCallCounts()).toEqual({ sync: 2, slow: 0, scope: 0 });
+    release();
+    await pending;
+    scope.end();
+    const counts = app.getCallCounts();
+    expect(counts).toEqual({ sync: 2, slow: 1, scope: 1 });
+    // One source of truth: the counts are the sums of the exposed call counters, every tag set and outcome.
+    const text = serializePrometheus(await registry.collect());
+    const exposedSum = (metric: string) =>
+      [...text.matchAll(new RegExp(`^${metric}_calls_total\\{[^}]*\\} (\\S+)$`, 'gm'))].reduce(
+        (sum, match) => sum + Number(match[1]),
+        0,
+      );
+    expect({ sync: exposedSum('sync'), slow: exposedSum('slow'), scope: exposedSum('scope') }).toEqual(
+      counts,
+    );
   });
 });

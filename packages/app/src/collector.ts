@@ -124,18 +124,20 @@ export class ApplicationMetricsCollector extends BaseCollector {
     tagsOrCallback?: LabelsInput | ((scope: TrackerScope) => T),
     callback?: (scope: TrackerScope) => T,
   ): TrackerScope | T {
+    // A name that is not a string is refused before it is shown in any message.
+    if (typeof metricName !== 'string') toExposedName(metricName);
     const tags = typeof tagsOrCallback === 'function' ? undefined : tagsOrCallback;
     const run = typeof tagsOrCallback === 'function' ? tagsOrCallback : callback;
     if (run !== undefined && typeof run !== 'function') {
       throw new ConfigError(
         `performanceTracker: the callback must be a function, got ${describeValue(run)}`,
         {
-          subject: String(metricName),
+          subject: metricName,
           value: run,
         },
       );
     }
-    const canonical = canonicalTags(String(metricName), tags);
+    const canonical = canonicalTags(metricName, tags);
     const binding = this.timers.bind(metricName, canonical, this.trackMemory);
     const scope = new TrackerScope(binding, this.trackMemory);
     return run === undefined ? scope : runInScope(scope, run);
@@ -149,7 +151,14 @@ export class ApplicationMetricsCollector extends BaseCollector {
     return this.offerCustom(validateCustomMetric(metric));
   }
 
-  /** Calls per timer name (every tag set and outcome), keyed by the name as written. */
+  /**
+   * Calls per timer name (every tag set and outcome), keyed by the name as written, in the order
+   * the names were first used: the seed's "function names mapped to call counts". A call counts
+   * once it has finished (returned, thrown, or its promise settled), as a tracker does once it has
+   * ended; a pending async call or an open scope counts 0 until then. So the counts are exactly
+   * the sums of the exposed `<name>_calls_total` series, and a call that never finishes (a promise
+   * that never settles) is never counted.
+   */
   getCallCounts(): Record<string, number> {
     return this.timers.callCounts();
   }

@@ -56,16 +56,19 @@ export function resolveOptions(options: ApplicationCollectorOptions): ResolvedOp
       value: options,
     });
   }
-  const name = options.name ?? DEFAULT_COLLECTOR_NAME;
+  // `undefined` means "not given"; anything else, `null` included, must be a valid value.
+  const name = options.name === undefined ? DEFAULT_COLLECTOR_NAME : options.name;
   if (typeof name !== 'string' || name === '') {
     throw new ConfigError(`Invalid option name=${describeValue(name)}: expected a non-empty string`, {
       value: name,
     });
   }
-  const trackMemory = options.trackMemory ?? false;
+  const trackMemory = options.trackMemory === undefined ? false : options.trackMemory;
   assertBoolean('trackMemory', trackMemory);
-  const perSecond = options.maxSamplesPerSecond ?? 100;
+  const perSecond = options.maxSamplesPerSecond === undefined ? 100 : options.maxSamplesPerSecond;
   if (perSecond !== false) assertIntegerOption(`${name}: maxSamplesPerSecond`, perSecond, 1, 10_000_000);
+  if (options.bufferSize !== undefined)
+    assertIntegerOption(`${name}: bufferSize`, options.bufferSize, 1, 10_000_000);
   const buckets = options.durationBuckets;
   if (buckets !== undefined) assertBuckets(buckets);
   return {
@@ -109,17 +112,20 @@ function assertBoolean(option: string, value: unknown): void {
   }
 }
 
+/** Core's rule for `le` bounds: finite, strictly increasing, at least one; `+Inf` may end the list. */
 function assertBuckets(buckets: readonly number[]): void {
+  const bounds =
+    Array.isArray(buckets) && buckets.at(-1) === Number.POSITIVE_INFINITY ? buckets.slice(0, -1) : buckets;
   const valid =
-    Array.isArray(buckets) &&
-    buckets.length > 0 &&
-    buckets.every(
+    Array.isArray(bounds) &&
+    bounds.length > 0 &&
+    bounds.every(
       (bound, i) =>
-        typeof bound === 'number' && Number.isFinite(bound) && (i === 0 || bound > buckets[i - 1]!),
+        typeof bound === 'number' && Number.isFinite(bound) && (i === 0 || bound > bounds[i - 1]!),
     );
   if (!valid) {
     throw new ConfigError(
-      `Invalid option durationBuckets=${describeValue(buckets)}: expected finite numbers of seconds in increasing order`,
+      `Invalid option durationBuckets=${describeValue(buckets)}: expected finite numbers of seconds in increasing order (+Inf may end the list)`,
       { subject: 'durationBuckets', value: buckets },
     );
   }

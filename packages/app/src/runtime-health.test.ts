@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test-support/processes.js';
 import type { ApplicationMetricsCollector } from './collector.js';
 import { samplesNamed, sleep, testCollector } from './test-support/app-collector.js';
-import { exposeGc } from './test-support/gc.js';
+import { exposeGc, GcEntryCounter } from './test-support/gc.js';
 
 /** Blocks the event loop for `ms` milliseconds. */
 function block(ms: number): void {
@@ -86,6 +86,38 @@ describe('runtime health', () => {
     await sleep(50);
     expect(majors()).toBe(before);
     expect(await app.collectRuntimeHealth()).toBeUndefined();
+  });
+
+  it('records minor (scavenge) pauses as kind="minor", each once', async () => {
+    const entries = new GcEntryCounter();
+    try {
+      // Started in one synchronous block: Node queues gc entries from a later macrotask, so the
+      // reference observer and the collector's see the same ones.
+      const { app, registry } = startedCollector({ maxSamplesPerSecond: false });
+      const histogram = registry.getMetric('nodejs_gc_duration_seconds') as Histogram;
+      const minors = () => histogram.bind({ kind: 'minor' }).count;
+      let kept: unknown;
+      // Short-lived objects fill the young generation, which V8 empties with scavenges. Bounded:
+      // about a megabyte per poll, 10 s at most.
+      await waitFor(
+        'a scavenge to be observed',
+        () => {
+          for (let i = 0; i < 20_000; i++) kept = { i, text: `garbage ${i}` };
+          return minors() >= 1;
+        },
+        { timeoutMs: 10_000, intervalMs: 5 },
+      );
+      expect(kept).toBeDefined();
+      await sleep(20);
+      expect(minors()).toBe(entries.counts.minor);
+      const minorSamples = samplesNamed(app.getCollectedMetrics(), 'nodejs_gc_duration_seconds').filter(
+        (sample) => sample.tags.kind === 'minor',
+      );
+      expect(minorSamples.length).toBe(entries.counts.minor);
+      expect(histogram.summary({ kind: 'minor' })!.cumulative.max).toBeGreaterThan(0);
+    } finally {
+      entries.stop();
+    }
   });
 
   it('reports every V8 heap space and the heap totals', async () => {

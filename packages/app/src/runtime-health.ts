@@ -12,7 +12,8 @@ import { type EventLoopReading, EventLoopWindow, measureEventLoopLag } from './e
 import { type GcKind, GcObserver } from './gc-observer.js';
 import { type HeapReading, readHeap } from './heap-statistics.js';
 import { AppLabel, FailureOperation, RuntimeMetricName } from './names.js';
-import { RuntimeInstruments } from './runtime-instruments.js';
+import { defineRuntimeInstruments, type RuntimeInstruments } from './runtime-instruments.js';
+import { claimRuntimeHealth, type RuntimeOwner, releaseRuntimeHealth } from './runtime-owner.js';
 
 /** Options of runtime health (`runtime` in the collector's options). */
 export interface RuntimeHealthOptions {
@@ -43,11 +44,12 @@ export function resolveRuntimeOptions(options: RuntimeHealthOptions = {}): Resol
       value: options,
     });
   }
-  const resolutionMs = options.eventLoopResolutionMs ?? 10;
+  // `undefined` means "not given"; `null` is refused like any other value that is not an option.
+  const resolutionMs = options.eventLoopResolutionMs === undefined ? 10 : options.eventLoopResolutionMs;
   assertIntegerOption('runtime.eventLoopResolutionMs', resolutionMs, 1, 10_000);
   const intervalMs = options.intervalMs;
   if (intervalMs !== undefined) assertIntegerOption('runtime.intervalMs', intervalMs, 10, 86_400_000);
-  const gc = options.gc ?? true;
+  const gc = options.gc === undefined ? true : options.gc;
   if (typeof gc !== 'boolean') {
     throw new ConfigError(`Invalid option runtime.gc=${describeValue(gc)}: expected a boolean`, {
       value: gc,
@@ -77,7 +79,7 @@ export interface RuntimeHealthHost {
 /**
  * Event-loop delay and utilization per window, GC pauses by kind and V8 heap spaces, opt-in:
  * nothing is measured, registered or scheduled before `start()`, and `stop()` releases the delay
- * monitor, the GC observer and the background task.
+ * monitor, the GC observer and the background task. One collector per registry runs it at a time.
  */
 export class RuntimeHealth {
   readonly resolutionMs: number;
@@ -88,6 +90,7 @@ export class RuntimeHealth {
   private instruments: RuntimeInstruments | undefined;
   private task: PeriodicTask | undefined;
   private active = false;
+  private readonly owner: RuntimeOwner;
 
   constructor(
     private readonly host: RuntimeHealthHost,
@@ -96,6 +99,7 @@ export class RuntimeHealth {
     this.resolutionMs = options.resolutionMs;
     this.intervalMs = options.intervalMs;
     this.observeGc = options.gc;
+    this.owner = { collectorName: host.collectorName };
     this.window = new EventLoopWindow(this.resolutionMs);
     this.gc = new GcObserver(
       (kind, seconds) => this.onGc(kind, seconds),
@@ -108,23 +112,36 @@ export class RuntimeHealth {
     return this.active;
   }
 
-  /** Starts monitoring; calling it again while running does nothing. */
+  /**
+   * Starts monitoring; calling it again while running does nothing. Throws `MetricConflictError`,
+   * starting nothing, when another collector runs runtime health on the same registry (see
+   * `claimRuntimeHealth`).
+   */
   start(): void {
     if (this.active) return;
-    this.instruments ??= new RuntimeInstruments(this.host.registry);
+    claimRuntimeHealth(this.host.registry, this.owner);
+    // Everything that may throw comes before anything is switched on.
+    let task: PeriodicTask | undefined;
+    try {
+      this.instruments ??= defineRuntimeInstruments(this.host.registry);
+      if (this.intervalMs !== undefined) {
+        task = new PeriodicTask({
+          name: `${this.host.collectorName}_runtime_health`,
+          intervalMs: this.intervalMs,
+          runOnStart: false,
+          registry: this.host.registry,
+          run: () => this.collectWindow(),
+        });
+      }
+    } catch (error) {
+      releaseRuntimeHealth(this.host.registry, this.owner);
+      throw error;
+    }
     this.active = true;
     this.window.enable();
     if (this.observeGc) this.gc.start();
-    if (this.intervalMs !== undefined) {
-      this.task = new PeriodicTask({
-        name: `${this.host.collectorName}_runtime_health`,
-        intervalMs: this.intervalMs,
-        runOnStart: false,
-        registry: this.host.registry,
-        run: () => this.collectWindow(),
-      });
-      this.task.start();
-    }
+    this.task = task;
+    task?.start();
   }
 
   /** Stops monitoring and waits for a window being collected in the background. */
@@ -135,6 +152,7 @@ export class RuntimeHealth {
     this.task = undefined;
     this.gc.stop();
     this.window.disable();
+    releaseRuntimeHealth(this.host.registry, this.owner);
     await task?.stop();
   }
 
@@ -153,6 +171,8 @@ export class RuntimeHealth {
     if (!this.active || instruments === undefined) return undefined;
     try {
       const lagSeconds = await measureEventLoopLag();
+      // Stopped meanwhile: the registry may already have another owner, whose gauges these are.
+      if (!this.active) return undefined;
       const eventLoop = this.window.read();
       if (eventLoop === undefined) return undefined;
       const heap = readHeap();

@@ -15,6 +15,22 @@ import { AppLabel, RuntimeMetricName } from './names.js';
 export const GC_DURATION_BUCKETS: readonly number[] = Object.freeze([0.001, 0.01, 0.1, 1, 2, 5]);
 
 /**
+ * Defines the runtime-health instruments in `registry`. When one of them conflicts with a metric
+ * already there (`MetricConflictError`), those this call defined are removed again before the
+ * error is rethrown: a failed start leaves the registry as it was.
+ */
+export function defineRuntimeInstruments(registry: MetricsRegistry): RuntimeInstruments {
+  const names = Object.values(RuntimeMetricName);
+  const existing = new Set(names.filter((name) => registry.getMetric(name) !== undefined));
+  try {
+    return new RuntimeInstruments(registry);
+  } catch (error) {
+    for (const name of names) if (!existing.has(name)) registry.removeMetric(name);
+    throw error;
+  }
+}
+
+/**
  * The runtime-health instruments in a registry, defined when runtime health first starts (a
  * collector that never starts it exposes none of them), with bound series for the hot updates.
  */

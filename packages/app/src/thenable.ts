@@ -16,7 +16,7 @@ export function thenOf(value: unknown): ThenMethod | undefined {
   }
 }
 
-/** Told how a thenable settled; must not throw. */
+/** Told how a thenable settled. Its methods must not throw. */
 export interface SettlementObserver {
   fulfilled(value: unknown): void;
   rejected(reason: unknown): void;
@@ -24,31 +24,35 @@ export interface SettlementObserver {
   thenThrew(error: unknown): void;
 }
 
+/** Ends a chain whose rejection is the caller's business, not ours. */
+const ignore = (): void => {};
+
 /**
  * Watches `thenable` settle and returns what to hand the caller instead:
- * - a promise: `promise.then(...)`, a promise of its species that fulfils or rejects with the
- *   same value or reason (the rejection stays unhandled if the caller leaves it so);
- * - another thenable: a native promise that settles as it does. Its `then` is called exactly once,
- *   now; a thenable that calls back more than once is observed once.
+ * - a promise (`instanceof Promise`, subclasses included): the promise itself, same object, same
+ *   own properties, settling on the same turn. The observer is attached with `then` right away,
+ *   so it is the promise's first reaction and runs before any the caller attaches later. The
+ *   promise `then` derives from it never rejects (the observer does not throw), so nothing new
+ *   can go unhandled; but attaching a rejection handler counts as handling the promise, so a
+ *   rejection that nobody else handles is no longer reported by Node as unhandled (see the
+ *   README, "Promises and thenables").
+ * - another thenable: a native promise that settles as it does. Its `then` is called exactly
+ *   once, now (calling it again for the caller could run a lazy query twice); a thenable that
+ *   calls back more than once is observed once. The promise handed back is marked handled too,
+ *   so the timer adds no unhandled rejection of its own.
  * If `then` throws, the thenable itself is returned, as an untimed call would have returned it.
  */
 export function observeSettlement(thenable: object, then: ThenMethod, observer: SettlementObserver): unknown {
   if (thenable instanceof Promise) {
     try {
-      return Reflect.apply(then, thenable, [
-        (value: unknown) => {
-          observer.fulfilled(value);
-          return value;
-        },
-        (reason: unknown) => {
-          observer.rejected(reason);
-          throw reason;
-        },
+      Reflect.apply(then, thenable, [
+        (value: unknown) => observer.fulfilled(value),
+        (reason: unknown) => observer.rejected(reason),
       ]);
     } catch (error) {
       observer.thenThrew(error);
-      return thenable;
     }
+    return thenable;
   }
   let settled = false;
   let resolve!: (value: unknown) => void;
@@ -78,5 +82,6 @@ export function observeSettlement(thenable: object, then: ThenMethod, observer: 
       return thenable;
     }
   }
+  promise.then(undefined, ignore);
   return promise;
 }

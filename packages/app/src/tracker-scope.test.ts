@@ -55,6 +55,29 @@ describe('performanceTracker scopes', () => {
     expect(app.getDurationSummary('import', undefined, 'error')!.cumulative.count).toBe(1);
   });
 
+  it('keep any value fail() is given, even one String() cannot convert (regression: threw a TypeError)', () => {
+    const { app } = testCollector();
+    const bare = Object.create(null) as object;
+    const hostile = {
+      toString(): string {
+        throw new Error('no text');
+      },
+    };
+    expect(app.performanceTracker('a').fail(bare).end().context).toEqual({ error: '[object Object]' });
+    expect(app.performanceTracker('b').fail(hostile).end().context).toEqual({ error: '[object Object]' });
+    expect(app.performanceTracker('c').fail('disk full').end().context).toEqual({ error: 'disk full' });
+    expect(app.getCallCounts()).toEqual({ a: 1, b: 1, c: 1 });
+  });
+
+  it('keep keys such as __proto__ as metadata (regression: set("__proto__", v) was lost)', () => {
+    const { app } = testCollector();
+    const scope = app.performanceTracker('keys').set('__proto__', 0).set('constructor', 'mine');
+    const context = scope.end().context!;
+    expect(Object.keys(context).sort()).toEqual(['__proto__', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(context, '__proto__')?.value).toBe(0);
+    expect(context.constructor).toBe('mine');
+  });
+
   it('refuse metadata after the end and bad keys, changing nothing', () => {
     const { app } = testCollector();
     const scope = app.performanceTracker('job');
@@ -78,6 +101,13 @@ describe('performanceTracker scopes', () => {
     expect(await garbage.allCollected()).toBe(true);
     expect(app.getCallCounts()).toEqual({ abandoned: 0 });
     expect(app.getCollectedMetrics()).toEqual([]);
+  });
+
+  it('refuse a name that is not a string with InvalidNameError (regression: an object without a prototype threw a TypeError)', () => {
+    const { app, registry } = testCollector();
+    expect(() => app.performanceTracker(Object.create(null) as string)).toThrow(InvalidNameError);
+    expect(() => app.performanceTracker(Object.create(null) as string, () => 1)).toThrow(InvalidNameError);
+    expect(registry.getMetrics().filter((metric) => !metric.name.startsWith('fw0_'))).toEqual([]);
   });
 
   it('reject invalid names and callbacks at once, registering nothing', () => {

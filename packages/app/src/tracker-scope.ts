@@ -17,6 +17,7 @@ import type { TimerBinding } from './timer-binding.js';
 export class TrackerScope implements Disposable, AsyncDisposable {
   private readonly start: number;
   private readonly memoryBefore: MemoryReading | undefined;
+  /** Metadata set so far; without a prototype, so that keys such as `__proto__` are kept as keys. */
   private values: Record<string, unknown> | undefined;
   private failed = false;
   private result: PerformanceMetric | undefined;
@@ -71,7 +72,7 @@ export class TrackerScope implements Disposable, AsyncDisposable {
       );
     }
     this.assertOpen('set');
-    this.values ??= {};
+    this.values ??= Object.create(null) as Record<string, unknown>;
     this.values[key] = value;
     return this;
   }
@@ -84,8 +85,8 @@ export class TrackerScope implements Disposable, AsyncDisposable {
     this.assertOpen('fail');
     this.failed = true;
     if (error !== undefined) {
-      this.values ??= {};
-      this.values.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      this.values ??= Object.create(null) as Record<string, unknown>;
+      this.values.error = errorText(error);
     }
     return this;
   }
@@ -120,5 +121,18 @@ export class TrackerScope implements Disposable, AsyncDisposable {
         subject: this.name,
       });
     }
+  }
+}
+
+/**
+ * The text `fail(error)` keeps: `Name: message` for an Error, `String(value)` otherwise, and for a
+ * value `String()` cannot convert (an object without a prototype, a throwing `toString`) its
+ * `[object Type]` tag, so that marking a scope failed never throws.
+ */
+function errorText(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
   }
 }

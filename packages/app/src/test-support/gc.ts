@@ -1,6 +1,8 @@
+import { PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { type GcKind, gcKindOf } from '../gc-observer.js';
 
 /** A full garbage collection on demand, whether or not the process runs with `--expose-gc`. */
 export function exposeGc(): () => void {
@@ -42,5 +44,29 @@ export class GarbageWatch {
       await sleep(2);
     }
     return this.finalized === this.watched;
+  }
+}
+
+/**
+ * Counts `gc` performance entries by kind with a PerformanceObserver of its own: the reference
+ * the collector's histogram is compared with. Node hands each entry to every observer in the same
+ * callback run, so between two macrotasks both have seen the same entries.
+ */
+export class GcEntryCounter {
+  readonly counts: Record<GcKind, number> = { minor: 0, major: 0, incremental: 0, weakcb: 0 };
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = gcKindOf(entry);
+      if (kind !== undefined) this.counts[kind]++;
+    }
+  });
+
+  constructor() {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  /** Stops counting. */
+  stop(): void {
+    this.observer.disconnect();
   }
 }
