@@ -6,19 +6,26 @@
   const PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'];
   const GIB = 2 ** 30;
 
-  /** Charts by panel name: { plot, data, labels }. Exposed for tests as window.fw0Dashboard. */
+  /**
+   * Charts by name: { plot, data, labels, element, height }: one per panel, plus one per HTTP probe
+   * (`phases <target>`). Exposed for tests as window.fw0Dashboard.
+   */
   const charts = {};
   const state = { frames: 0, lastFrame: null };
   window.fw0Dashboard = { state, charts };
 
   const panel = (name) => document.querySelector(`[data-chart="${name}"] .chart`);
-  const width = (element) => Math.max(320, element.clientWidth || 420);
+  const width = (element) => Math.max(280, element.clientWidth || 420);
 
-  /** (Re)creates a chart when its series set changes (cores appear, a timer is added). */
-  function chart(name, labels, options = {}) {
+  /**
+   * (Re)creates a chart when its series set changes (cores appear, a timer is added). `element`:
+   * where to draw (default: the panel named `name`; probe charts pass their own, since a target
+   * is not safe to put in a selector).
+   */
+  function chart(name, labels, options = {}, element = panel(name)) {
     const existing = charts[name];
     if (existing && existing.labels.join('\u0000') === labels.join('\u0000')) return existing;
-    const element = panel(name);
+    const height = options.height ?? 190;
     if (existing) existing.plot.destroy();
     const data = [[], ...labels.map(() => [])];
     if (existing) {
@@ -42,7 +49,7 @@
     const plot = new uPlot(
       {
         width: width(element),
-        height: 190,
+        height,
         series,
         axes: [{}, { size: 50 }],
         scales: { x: { time: true } },
@@ -52,7 +59,7 @@
       data,
       element,
     );
-    charts[name] = { plot, data, labels };
+    charts[name] = { plot, data, labels, element, height };
     return charts[name];
   }
 
@@ -107,15 +114,7 @@
       timers.flatMap((timer) => [round(timer.p50, 1000), round(timer.p99, 1000)]),
     );
 
-    const main = frame.probes.find((probe) => probe.kind === 'http');
-    chart('phases', PHASES, { series: (_, i) => ({ fill: `${COLORS[i]}55` }) });
-    // Stacked: each series is the sum of the phases up to it.
-    let running = 0;
-    push(
-      'phases',
-      t,
-      PHASES.map((phase) => (main ? (running += (main.phases[phase] ?? 0) * 1000) : null)),
-    );
+    renderPhases(t, frame.probes);
     renderProbes(frame.probes);
 
     // Counts per second on the chart (one scale); amounts in other units are in the table below.
@@ -129,7 +128,8 @@
       t,
       rates.map((item) => item.rate),
     );
-    renderValues(frame.business);
+    renderTable('values', frame.business);
+    renderTable('gauges', frame.gauges);
 
     chart('runtime', ['event loop p99 (ms)', 'utilisation (%)']);
     push('runtime', t, [
@@ -145,43 +145,115 @@
       `${frame.timers.length} timers · ${frame.probes.length} probes · ${state.frames} frames`;
   }
 
+  /** HTTP phase blocks by probe target: { root, chartElement, parts, total, name }. */
+  const phaseBlocks = new Map();
+
+  /** One block per HTTP probe: its phases over time (stacked) and a bar of its last probe. */
+  function phaseBlock(target) {
+    const root = document.createElement('div');
+    root.className = 'probe-phases';
+    root.dataset.target = target;
+    const title = document.createElement('h3');
+    title.textContent = target;
+    title.title = target;
+    const total = document.createElement('span');
+    total.className = 'total';
+    title.append(' ', total);
+    const chartElement = document.createElement('div');
+    chartElement.className = 'chart';
+    const bar = document.createElement('div');
+    bar.className = 'bar';
+    const parts = PHASES.map((phase, i) => {
+      const part = document.createElement('span');
+      part.dataset.phase = phase;
+      part.style.background = COLORS[i];
+      bar.append(part);
+      return part;
+    });
+    root.append(title, bar, chartElement);
+    document.getElementById('phase-charts').append(root);
+    return { root, chartElement, parts, total, name: `phases ${target}` };
+  }
+
+  function renderPhases(t, probes) {
+    const seen = new Set();
+    for (const probe of probes) {
+      if (probe.kind !== 'http') continue;
+      seen.add(probe.target);
+      let block = phaseBlocks.get(probe.target);
+      if (block === undefined) {
+        block = phaseBlock(probe.target);
+        phaseBlocks.set(probe.target, block);
+      }
+      chart(
+        block.name,
+        PHASES,
+        { height: 120, series: (_, i) => ({ fill: `${COLORS[i]}55` }) },
+        block.chartElement,
+      );
+      // Stacked: each series is the sum of the phases up to it.
+      let running = 0;
+      push(
+        block.name,
+        t,
+        PHASES.map((phase) => (running += (probe.phases[phase] ?? 0) * 1000)),
+      );
+      // The bar: each phase's share of the last probe (the shares fill the bar).
+      const seconds = PHASES.map((phase) => probe.phases[phase] ?? 0);
+      const sum = seconds.reduce((a, b) => a + b, 0);
+      block.parts.forEach((part, i) => {
+        part.style.width = `${sum > 0 ? (seconds[i] / sum) * 100 : 0}%`;
+        part.title = `${PHASES[i]} ${(seconds[i] * 1000).toFixed(3)} ms`;
+      });
+      block.total.textContent = `${(sum * 1000).toFixed(2)} ms (${probe.success ? 'up' : 'down'})`;
+    }
+    for (const [target, block] of phaseBlocks) {
+      if (seen.has(target)) continue;
+      charts[block.name]?.plot.destroy();
+      delete charts[block.name];
+      block.root.remove();
+      phaseBlocks.delete(target);
+    }
+  }
+
   function renderProbes(probes) {
     const list = document.getElementById('probes');
     list.replaceChildren(
       ...probes.map((probe) => {
         const item = document.createElement('li');
+        item.dataset.target = probe.target;
         const target = document.createElement('span');
         target.className = 'target';
         target.textContent = `${probe.kind} ${probe.target}`;
         target.title = probe.target;
-        const bar = document.createElement('span');
-        bar.className = 'bar';
-        const total = probe.durationSeconds || 0;
-        PHASES.forEach((phase, i) => {
-          const part = document.createElement('span');
-          part.style.width = `${total > 0 ? ((probe.phases[phase] ?? 0) / total) * 100 : 0}%`;
-          part.style.background = COLORS[i];
-          part.title = `${phase} ${((probe.phases[phase] ?? 0) * 1000).toFixed(2)} ms`;
-          bar.append(part);
-        });
         const result = document.createElement('span');
         result.className = probe.success ? 'ok' : 'fail';
-        result.textContent = `${probe.success ? 'up' : 'down'} · ${(probe.successRatio * 100).toFixed(0)}% · ${(total * 1000).toFixed(1)} ms`;
-        item.append(target, bar, result);
+        result.textContent = `${probe.success ? 'up' : 'down'} · ${(probe.successRatio * 100).toFixed(0)}% · ${((probe.durationSeconds || 0) * 1000).toFixed(1)} ms`;
+        item.append(target, result);
         return item;
       }),
     );
   }
 
-  function renderValues(items) {
-    const table = document.getElementById('values');
-    table.replaceChildren(
+  /** Formats of a value by unit; other units (eur...) are counted amounts with their unit. */
+  const FORMAT = {
+    count: (value) => Number(value.toFixed(2)).toLocaleString('en'),
+    bytes: (value) => `${(value / 2 ** 20).toFixed(1)} MiB`,
+    ratio: (value) => `${(value * 100).toFixed(1)}%`,
+  };
+  const format = (value, unit) => FORMAT[unit]?.(value) ?? `${FORMAT.count(value)} ${unit}`;
+
+  /** Fills table `id` with one row per item: its name, and its value formatted by unit. */
+  function renderTable(id, items) {
+    document.getElementById(id).replaceChildren(
       ...items.map((item) => {
         const row = document.createElement('tr');
+        row.dataset.name = item.name;
         const name = document.createElement('td');
         name.textContent = item.name;
         const value = document.createElement('td');
-        value.textContent = `${Number(item.value.toFixed(2)).toLocaleString('en')} ${item.unit}`;
+        value.dataset.value = String(item.value);
+        value.textContent = format(item.value, item.unit);
         row.append(name, value);
         return row;
       }),
@@ -207,7 +279,7 @@
 
   connect();
   window.addEventListener('resize', () => {
-    for (const name of Object.keys(charts))
-      charts[name].plot.setSize({ width: width(panel(name)), height: 190 });
+    for (const entry of Object.values(charts))
+      entry.plot.setSize({ width: width(entry.element), height: entry.height });
   });
 })();

@@ -1,9 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { parseExposition } from '@fw0/metrics-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { temporaryDirectory } from '../../../test-support/processes.js';
+import { temporaryDirectory, waitFor } from '../../../test-support/processes.js';
 import { HELP, parseCli, UsageError } from './cli.js';
+import { startDemo } from './test-support/demo-process.js';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const directory = temporaryDirectory('fw0-demo-config');
@@ -76,6 +80,28 @@ describe('demo command line', () => {
         { probes: [{ kind: 'tcp', host: '127.0.0.1', port: 70000 }] },
         'probes[0].port must be an integer from 1 to 65535',
       ],
+      [{ host: 'not a host' }, 'host must be an IP address or a host name (got "not a host")'],
+      [{ host: '[::1]' }, 'host must be an IP address or a host name'],
+      [
+        { probes: [{ kind: 'tcp', host: 'db;rm', port: 5432 }] },
+        'probes[0].host must be an IP address (IPv6 with or without brackets) or a host name (got "db;rm")',
+      ],
+      [
+        { probes: [{ kind: 'http', url: 'http://127.0.0.1/', target: '' }] },
+        'probes[0].target must be a non-empty string of valid Unicode, at most 200 characters',
+      ],
+      [
+        { probes: [{ kind: 'http', url: 'http://127.0.0.1/', target: 'x'.repeat(201) }] },
+        'probes[0].target must be a non-empty string of valid Unicode, at most 200 characters (got "xxx',
+      ],
+      [
+        `{"probes":[{"kind":"tcp","host":"::1","port":1,"target":"a\\ud800b"}]}`,
+        'probes[0].target must be a non-empty string of valid Unicode',
+      ],
+      [
+        { probes: Array.from({ length: 101 }, () => ({ kind: 'tcp', host: '127.0.0.1', port: 1 })) },
+        'probes must be an array of at most 100 probes (got [{"kind":"tcp"',
+      ],
     ];
     for (const [index, [content, message]] of cases.entries()) {
       const path = configFile(`bad${index}`, content);
@@ -85,6 +111,91 @@ describe('demo command line', () => {
     const missing = run(['--config', `${directory.path}/missing.json`]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('cannot read config');
+    const badHost = run(['--host', 'my host']);
+    expect(badHost.status).toBe(2);
+    expect(badHost.stderr).toContain('--host must be an IP address or a host name (got "my host")');
+  });
+
+  it('an error about a huge value stays short', () => {
+    const path = configFile('huge', { host: 'h'.repeat(1_000_000) });
+    let message = '';
+    try {
+      parseCli(['--config', path]);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('host must be an IP address or a host name (got "hhh');
+    expect(message).toContain('(1000002 characters)');
+    expect(message.length).toBeLessThan(400);
+  });
+
+  it('two configured probes with one target label: exit code 2, before anything is served', () => {
+    const path = configFile('duplicate', {
+      system: { enabled: false },
+      workload: { enabled: false },
+      probes: [
+        { kind: 'tcp', host: '127.0.0.1', port: 9, target: 'twice' },
+        { kind: 'tcp', host: '::1', port: 9, target: 'twice' },
+      ],
+    });
+    const result = run(['--config', path, '--port', '0', '--no-live']);
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr).toContain('fw0-demo: probes: Target "tcp twice" is already being probed');
+    expect(result.stdout).not.toContain('dashboard');
+  });
+
+  it('a configuration file takes effect: its probes run, system.enabled:false leaves out the host', async () => {
+    let requests = 0;
+    const server = createServer((_request, response) => {
+      requests++;
+      response.end('ok\n');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const path = configFile('running', {
+      system: { enabled: false },
+      workload: { enabled: false },
+      probes: [
+        { kind: 'http', url: `http://127.0.0.1:${port}/ready`, target: 'configured-http', intervalMs: 200 },
+        { kind: 'tcp', host: '127.0.0.1', port, target: 'configured-tcp', intervalMs: 200 },
+      ],
+    });
+    const demo = await startDemo(['--config', path]);
+    try {
+      const attempts = async () => {
+        const parsed = parseExposition(await (await fetch(`${demo.url}metrics`)).text());
+        const samples = parsed.families.flatMap((family) => family.samples);
+        const value = (name: string, target: string) =>
+          samples.find((sample) => sample.name === name && sample.labels.target === target)?.value;
+        return { samples, value };
+      };
+      // Probed again and again, every 200 ms: the attempts and the server's requests grow.
+      await waitFor(
+        'three probes of each configured target',
+        async () => {
+          const { value } = await attempts();
+          return (
+            (value('probe_attempts_total', 'configured-http') ?? 0) >= 3 &&
+            (value('probe_attempts_total', 'configured-tcp') ?? 0) >= 3
+          );
+        },
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
+      expect(requests).toBeGreaterThanOrEqual(3);
+      const { samples, value } = await attempts();
+      expect(value('probe_success', 'configured-http')).toBe(1);
+      expect(value('probe_success', 'configured-tcp')).toBe(1);
+      expect(value('probe_http_status_code', 'configured-http')).toBe(200);
+      // No host collection: no node_exporter or system series at all; runtime and probes remain.
+      const names = new Set(samples.map((sample) => sample.name));
+      expect([...names].filter((name) => name.startsWith('node_') || name.startsWith('system_'))).toEqual([]);
+      expect(names).toContain('nodejs_heap_size_used_bytes');
+      // No workload either: no shop series.
+      expect([...names].filter((name) => name.startsWith('shop_'))).toEqual([]);
+    } finally {
+      await demo.stop();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('merges the file, then the flags, over the defaults', () => {

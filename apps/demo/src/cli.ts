@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import {
   type DemoConfig,
   defaultConfig,
+  isHost,
   loadConfigFile,
   MAX_EXTRA_SERIES,
   mergeConfig,
@@ -41,6 +42,9 @@ Options:
 Pages: /  live dashboard   /metrics  Prometheus text or OpenMetrics   /api/snapshot  JSON
        /api/stream  Server-Sent Events (one frame a second)`;
 
+/** A non-negative number written in decimal: `5`, `0.5`. */
+const DECIMAL = /^\d+(\.\d+)?$/;
+
 function number(
   flag: string,
   text: string | undefined,
@@ -51,7 +55,8 @@ function number(
   if (text === undefined) return undefined;
   const value = Number(text);
   if (
-    text.trim() === '' ||
+    // Plain decimal notation only: Number() would also take " 5", "0x10" and "1e3".
+    !DECIMAL.test(text) ||
     !Number.isFinite(value) ||
     value < min ||
     value > max ||
@@ -62,6 +67,12 @@ function number(
     );
   }
   return value;
+}
+
+function host(text: string): string {
+  if (!isHost(text, false))
+    throw new UsageError(`--host must be an IP address or a host name (got ${JSON.stringify(text)})`);
+  return text;
 }
 
 /** Parses argv (without node and the script). Throws UsageError for anything wrong. */
@@ -80,7 +91,7 @@ export function parseCli(argv: readonly string[]): CliOptions {
   if (values.help) return { config: defaultConfig(), durationSeconds: undefined, live: false, help: true };
   const fromFile: PartialDemoConfig = values.config === undefined ? {} : loadConfigFile(values.config);
   const overrides: PartialDemoConfig = {
-    ...(values.host === undefined ? {} : { host: values.host }),
+    ...(values.host === undefined ? {} : { host: host(values.host) }),
     ...(values.port === undefined ? {} : { port: number('port', values.port, 0, 65_535, true)! }),
     ...(values.workers === undefined ? {} : { workers: number('workers', values.workers, 0, 64, true)! }),
     ...(values.interval === undefined

@@ -1,16 +1,33 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { UsageError } from './usage-error.js';
 
-/** A probe of the demo's configuration. Intervals and timeouts in milliseconds. */
+/**
+ * A probe of the demo's configuration. Intervals and timeouts in milliseconds; `target` is the
+ * `target` label (default: the URL, or `host:port`).
+ */
 export type ProbeConfig =
-  | { readonly kind: 'http'; readonly url: string; readonly intervalMs: number; readonly timeoutMs: number }
+  | {
+      readonly kind: 'http';
+      readonly url: string;
+      readonly intervalMs: number;
+      readonly timeoutMs: number;
+      readonly target?: string;
+    }
   | {
       readonly kind: 'tcp';
       readonly host: string;
       readonly port: number;
       readonly intervalMs: number;
       readonly timeoutMs: number;
+      readonly target?: string;
     };
+
+/** Most probes a configuration may list (each is a timer and a connection a second or so). */
+export const MAX_PROBES = 100;
+
+/** Longest `target` label of a probe, in UTF-16 code units. */
+export const MAX_TARGET_LABEL = 200;
 
 /** Most filler series `--extra-series` / `extraSeries` may ask for. */
 export const MAX_EXTRA_SERIES = 1_000_000;
@@ -71,6 +88,18 @@ export function mergeConfig(base: DemoConfig, extra: PartialDemoConfig): DemoCon
 
 type Json = unknown;
 
+/** A host name as the network collector takes it: letters, digits, `-`, `_` and dots. */
+const HOST_NAME = /^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,251}[A-Za-z0-9_.])?$/;
+
+/**
+ * True for an IP address or a host name (no lookup is made). `brackets`: an IPv6 address may be
+ * written `[::1]`, as probe hosts may; a listening address may not.
+ */
+export function isHost(text: string, brackets: boolean): boolean {
+  if (brackets && text.startsWith('[') && text.endsWith(']')) return isIP(text.slice(1, -1)) === 6;
+  return isIP(text) !== 0 || HOST_NAME.test(text);
+}
+
 /** Reads and validates a JSON configuration file; errors name the file, the field and the value. */
 export function loadConfigFile(path: string): PartialDemoConfig {
   let text: string;
@@ -90,12 +119,25 @@ export function loadConfigFile(path: string): PartialDemoConfig {
   return validateConfig(data, `config ${path}`);
 }
 
+/** Longest excerpt of a bad value an error message shows. */
+const SHOWN = 120;
+
+/** A value as JSON for an error message, cut short when long (a huge field gives a short error). */
+function shown(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    // Nested too deep to write back (JSON.parse takes more depth than JSON.stringify).
+    text = Array.isArray(value) ? 'a deeply nested array' : 'a deeply nested value';
+  }
+  return text.length > SHOWN ? `${text.slice(0, SHOWN)}... (${text.length} characters)` : text;
+}
+
 /** Validates parsed JSON as a partial configuration. */
 export function validateConfig(data: Json, where: string): PartialDemoConfig {
   const fail = (field: string, expected: string, value: unknown): never => {
-    throw new UsageError(
-      `${where}: ${field} must be ${expected} (got ${JSON.stringify(value) ?? String(value)})`,
-    );
+    throw new UsageError(`${where}: ${field} must be ${expected} (got ${shown(value)})`);
   };
   const object = (field: string, value: unknown): Record<string, unknown> => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, 'an object', value);
@@ -127,11 +169,23 @@ export function validateConfig(data: Json, where: string): PartialDemoConfig {
     if (typeof value !== 'string' || value === '') fail(field, 'a non-empty string', value);
     return value as string;
   };
+  const host = (field: string, value: unknown, brackets: boolean): string => {
+    if (typeof value !== 'string' || !isHost(value, brackets))
+      fail(field, `an IP address${brackets ? ' (IPv6 with or without brackets)' : ''} or a host name`, value);
+    return value as string;
+  };
+  // A label value: any text a browser and Prometheus can show, but valid Unicode (UTF-8 has no
+  // lone surrogates).
+  const label = (field: string, value: unknown): string => {
+    if (typeof value !== 'string' || value === '' || value.length > MAX_TARGET_LABEL || !value.isWellFormed())
+      fail(field, `a non-empty string of valid Unicode, at most ${MAX_TARGET_LABEL} characters`, value);
+    return value as string;
+  };
 
   const root = object('the top level', data);
   only('', root, ['host', 'port', 'workers', 'system', 'runtime', 'workload', 'probes', 'extraSeries']);
   const config: { -readonly [K in keyof PartialDemoConfig]: PartialDemoConfig[K] } = {};
-  if (root.host !== undefined) config.host = string('host', root.host);
+  if (root.host !== undefined) config.host = host('host', root.host, false);
   if (root.port !== undefined) config.port = integer('port', root.port, 0, 65_535);
   if (root.workers !== undefined) config.workers = integer('workers', root.workers, 0, 64);
   if (root.extraSeries !== undefined)
@@ -167,7 +221,8 @@ export function validateConfig(data: Json, where: string): PartialDemoConfig {
     };
   }
   if (root.probes !== undefined) {
-    if (!Array.isArray(root.probes)) fail('probes', 'an array', root.probes);
+    if (!Array.isArray(root.probes) || root.probes.length > MAX_PROBES)
+      fail('probes', `an array of at most ${MAX_PROBES} probes`, root.probes);
     config.probes = (root.probes as unknown[]).map((item, index): ProbeConfig => {
       const field = `probes[${index}]`;
       const probe = object(field, item);
@@ -177,8 +232,9 @@ export function validateConfig(data: Json, where: string): PartialDemoConfig {
           : integer(`${field}.intervalMs`, probe.intervalMs, 100, 3_600_000);
       const timeoutMs =
         probe.timeoutMs === undefined ? 2000 : integer(`${field}.timeoutMs`, probe.timeoutMs, 1, 60_000);
+      const target = probe.target === undefined ? {} : { target: label(`${field}.target`, probe.target) };
       if (probe.kind === 'http') {
-        only(field, probe, ['kind', 'url', 'intervalMs', 'timeoutMs']);
+        only(field, probe, ['kind', 'url', 'intervalMs', 'timeoutMs', 'target']);
         const url = string(`${field}.url`, probe.url);
         let parsed: URL | undefined;
         try {
@@ -188,16 +244,17 @@ export function validateConfig(data: Json, where: string): PartialDemoConfig {
         }
         if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:'))
           fail(`${field}.url`, 'an http: or https: URL', url);
-        return { kind: 'http', url, intervalMs, timeoutMs };
+        return { kind: 'http', url, intervalMs, timeoutMs, ...target };
       }
       if (probe.kind === 'tcp') {
-        only(field, probe, ['kind', 'host', 'port', 'intervalMs', 'timeoutMs']);
+        only(field, probe, ['kind', 'host', 'port', 'intervalMs', 'timeoutMs', 'target']);
         return {
           kind: 'tcp',
-          host: string(`${field}.host`, probe.host),
+          host: host(`${field}.host`, probe.host, true),
           port: integer(`${field}.port`, probe.port, 1, 65_535),
           intervalMs,
           timeoutMs,
+          ...target,
         };
       }
       return fail(`${field}.kind`, '"http" or "tcp"', probe.kind);

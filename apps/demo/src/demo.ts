@@ -1,7 +1,13 @@
 import cluster, { type Worker } from 'node:cluster';
 import { getApplicationCollector } from '@fw0/metrics-app';
 import { getWorkerAggregator, type WorkerAggregator } from '@fw0/metrics-cluster';
-import { type Collector, createMetricsHandler, debugLogger, MetricsRegistry } from '@fw0/metrics-core';
+import {
+  type Collector,
+  createMetricsHandler,
+  debugLogger,
+  isFw0Error,
+  MetricsRegistry,
+} from '@fw0/metrics-core';
 import { getCustomCollector } from '@fw0/metrics-custom';
 import { getNetworkCollector } from '@fw0/metrics-network';
 import { getSystemCollector } from '@fw0/metrics-system';
@@ -11,6 +17,7 @@ import type { DashboardFrame } from './frame-types.js';
 import { buildFrame } from './frames.js';
 import { startPlugins } from './plugins.js';
 import { startTargetServer, type TargetServer } from './target-server.js';
+import { UsageError } from './usage-error.js';
 import { startWebServer, type WebServer } from './web-server.js';
 import { Workload } from './workload.js';
 
@@ -96,12 +103,10 @@ export class Demo {
       }
     }
 
-    const probes = [
-      { kind: 'http' as const, url: `${target.origin}/health`, intervalMs: 1000, timeoutMs: 500 },
-      { kind: 'tcp' as const, host: '127.0.0.1', port: target.port, intervalMs: 1000, timeoutMs: 500 },
-      ...config.probes,
-    ];
-    await network.startProbes(probes);
+    await network.startProbes([
+      { kind: 'http', url: `${target.origin}/health`, intervalMs: 1000, timeoutMs: 500 },
+      { kind: 'tcp', host: '127.0.0.1', port: target.port, intervalMs: 1000, timeoutMs: 500 },
+    ]);
 
     const source = aggregator?.registry ?? registry;
     const web = await startWebServer(source, undefined, {
@@ -122,6 +127,15 @@ export class Demo {
       stopExtraSeries,
     );
     web.attachFrames(demo.frames);
+    try {
+      await network.startProbes(config.probes);
+    } catch (error) {
+      await demo.stop();
+      // Validation checked each probe; what only the set can show (two probes with one target
+      // label) is refused here, before anything is shown, as a usage error.
+      if (isFw0Error(error)) throw new UsageError(`probes: ${error.message}`);
+      throw error;
+    }
     demo.startFrames();
     return demo;
   }

@@ -32,12 +32,25 @@ export interface DashboardFrame {
     readonly durationSeconds: number | null;
     readonly phases: Readonly<Record<string, number>>;
   }[];
-  /** Business counters and gauges: current value and, for counters, the rate per second. */
+  /**
+   * Business counters and amounts (the sum of a business histogram): total so far and the rate
+   * per second since the previous frame.
+   */
   readonly business: readonly {
     readonly name: string;
     readonly unit: string;
     readonly value: number;
     readonly rate: number | null;
+  }[];
+  /**
+   * Gauges, current values: the shop's own, the pool stats of each observed undici dispatcher
+   * (`undici_pool_connected{name="shop-api"}`, summed over origins) and the heap. `unit` is
+   * `count`, `bytes` or `ratio`.
+   */
+  readonly gauges: readonly {
+    readonly name: string;
+    readonly unit: 'count' | 'bytes' | 'ratio';
+    readonly value: number;
   }[];
   readonly runtime: {
     readonly eventLoopP99Seconds: number | null;

@@ -108,9 +108,7 @@ function business(
       continue;
     if (family.type === 'counter')
       items.push({ name: family.name, unit: 'count', value: sum(families, family.name) ?? 0 });
-    else if (family.type === 'gauge')
-      items.push({ name: family.name, unit: 'count', value: sum(families, family.name) ?? 0 });
-    else if (family.unit !== undefined && family.unit !== 'seconds') {
+    else if (family.type === 'histogram' && family.unit !== undefined && family.unit !== 'seconds') {
       items.push({
         name: `${family.name} total`,
         unit: family.unit,
@@ -120,13 +118,36 @@ function business(
   }
   return items.map((item) => {
     const before = previous?.business.find((other) => other.name === item.name);
-    const isGauge = families.get(item.name)?.type === 'gauge';
     const rate =
-      !isGauge && before !== undefined && seconds > 0
-        ? Math.max(0, (item.value - before.value) / seconds)
-        : null;
+      before !== undefined && seconds > 0 ? Math.max(0, (item.value - before.value) / seconds) : null;
     return { ...item, rate };
   });
+}
+
+/** Prefix of the pool-stat gauges of observed undici dispatchers (labels `name`, `origin`). */
+const POOL_PREFIX = 'undici_pool_';
+
+/** Gauges worth watching live: the shop's, each dispatcher's pool stats, the heap. */
+function gauges(families: Families): DashboardFrame['gauges'] {
+  const items: { name: string; unit: 'count' | 'bytes' | 'ratio'; value: number }[] = [];
+  for (const family of families.values()) {
+    if (family.type !== 'gauge') continue;
+    if (family.name.startsWith('shop_'))
+      items.push({ name: family.name, unit: 'count', value: sum(families, family.name) ?? 0 });
+    else if (family.name.startsWith(POOL_PREFIX)) {
+      const names = [...new Set(family.series.map((series) => series.labels.name ?? ''))].sort();
+      for (const name of names) {
+        const value = sum(families, family.name, (labels) => (labels.name ?? '') === name) ?? 0;
+        items.push({ name: `${family.name}{name=${JSON.stringify(name)}}`, unit: 'count', value });
+      }
+    }
+  }
+  const heap = value(families, 'nodejs_heap_size_used_bytes');
+  if (heap !== null) items.push({ name: 'nodejs_heap_size_used_bytes', unit: 'bytes', value: heap });
+  const utilization = value(families, 'nodejs_eventloop_utilization_ratio');
+  if (utilization !== null)
+    items.push({ name: 'nodejs_eventloop_utilization_ratio', unit: 'ratio', value: utilization });
+  return items;
 }
 
 /** Builds one dashboard frame from a snapshot (taken with sketches); `previous` gives rates. */
@@ -160,6 +181,7 @@ export function buildFrame(snapshot: MetricsSnapshot, previous: DashboardFrame |
     timers: timers(families),
     probes: probes(families),
     business: business(families, previous, seconds),
+    gauges: gauges(families),
     runtime: {
       eventLoopP99Seconds: value(families, 'nodejs_eventloop_lag_p99_seconds'),
       utilization: value(families, 'nodejs_eventloop_utilization_ratio'),

@@ -1,14 +1,23 @@
 #!/usr/bin/env node
 import cluster from 'node:cluster';
 import { HELP, parseCli, UsageError } from './cli.js';
-import { Demo, runWorker } from './demo.js';
+import type { Demo } from './demo.js';
 import { finalReport, liveLine, progressBar } from './terminal.js';
 
 /** Runs the demo; resolves to the process exit code (0 done, 1 failed, 2 bad usage). */
 async function main(argv: readonly string[]): Promise<number> {
   let options: ReturnType<typeof parseCli>;
+  let demo: Demo;
+  const started = Date.now();
   try {
     options = parseCli(argv);
+    if (options.help) {
+      process.stdout.write(`${HELP}\n`);
+      return 0;
+    }
+    // Loaded only now: --help and a usage error answer without loading the collectors.
+    const { Demo } = await import('./demo.js');
+    demo = await Demo.start(options.config);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`fw0-demo: ${error.message}\nRun with --help to see every option.\n`);
@@ -16,12 +25,6 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  if (options.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
-  const started = Date.now();
-  const demo = await Demo.start(options.config);
   const url = demo.web.url;
   process.stdout.write(
     `fw0 demo running (${options.config.workers > 0 ? `${options.config.workers} workers` : 'one process'})\n` +
@@ -56,6 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 if (cluster.isWorker) {
+  const { runWorker } = await import('./demo.js');
   await runWorker();
 } else {
   main(process.argv.slice(2)).then(

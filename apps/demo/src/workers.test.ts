@@ -1,9 +1,14 @@
 import { parseExposition } from '@fw0/metrics-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseOpenMetricsStrictly } from '../../../test-support/openmetrics.js';
 import { waitFor } from '../../../test-support/processes.js';
 import { promtoolCheckMetrics } from '../../../test-support/promtool.js';
 import { type RunningDemo, startDemo } from './test-support/demo-process.js';
-import { nodeExporterFindings } from './test-support/node-exporter-baseline.js';
+import {
+  camelCaseFinding,
+  expectedPromtoolFindings,
+  nodeExporterFindings,
+} from './test-support/node-exporter-baseline.js';
 
 async function scrape(url: string) {
   return parseExposition(await (await fetch(url)).text());
@@ -59,10 +64,23 @@ describe('the demo with --workers 2', () => {
     }
   });
 
-  it('merged output passes promtool as cleanly as node_exporter itself', async () => {
+  it('merged output: promtool finds exactly the camelCase names node_exporter has too', async () => {
     const baseline = await nodeExporterFindings();
-    const result = promtoolCheckMetrics(await (await fetch(`${demo.url}metrics`)).text());
-    expect(result.code).not.toBe(1);
-    expect(result.findings.filter((finding) => !baseline.has(finding))).toEqual([]);
+    const text = await (await fetch(`${demo.url}metrics`)).text();
+    const expected = expectedPromtoolFindings(text, 'prometheus');
+    for (const name of expected.camelCaseNames) expect(baseline, name).toContain(camelCaseFinding(name));
+    const result = promtoolCheckMetrics(text);
+    expect([...result.findings].sort()).toEqual(expected.findings);
+    expect(result.code).toBe(expected.findings.length > 0 ? 3 : 0);
+  });
+
+  it('merged OpenMetrics output passes the reference OpenMetrics parser', async () => {
+    const response = await fetch(`${demo.url}metrics`, {
+      headers: { Accept: 'application/openmetrics-text;version=1.0.0' },
+    });
+    const families = parseOpenMetricsStrictly(await response.text());
+    const orders = families.find((family) => family.name === 'shop_orders');
+    expect(orders?.type).toBe('counter');
+    expect(orders!.samples.reduce((sum, sample) => sum + sample.value, 0)).toBeGreaterThan(0);
   });
 });

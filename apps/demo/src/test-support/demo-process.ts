@@ -21,10 +21,12 @@ export async function startDemo(args: readonly string[] = []): Promise<RunningDe
       () => {
         const match = /dashboard {2}(http:\/\/127\.0\.0\.1:\d+\/)/.exec(demo.output());
         if (match) url = match[1]!;
-        return url !== '';
+        // A demo that exited will print nothing more: stop waiting.
+        return url !== '' || demo.child.exitCode !== null;
       },
       { timeoutMs: 60_000, intervalMs: 100 },
     );
+    if (url === '') throw new Error(`the demo exited with code ${demo.child.exitCode}`);
   } catch (error) {
     await demo.stop();
     throw new Error(`${String(error)}\n${demo.output()}`);

@@ -5,7 +5,7 @@ import { promtoolCheckMetrics } from '../../../../test-support/promtool.js';
 /**
  * What `promtool check metrics` says about the real node_exporter on this machine (started on
  * loopback, stopped by PID). The demo keeps node_exporter's names (so its dashboards work), so it
- * may get the same findings (`node_memory_MemTotal_bytes` is not snake_case) but no other.
+ * gets the same camelCase findings (`node_memory_MemTotal_bytes`) for the names it shares.
  */
 export async function nodeExporterFindings(): Promise<Set<string>> {
   const binary = requireBinary('prometheus-node-exporter', 'prometheus-node-exporter');
@@ -24,10 +24,32 @@ export async function nodeExporterFindings(): Promise<Set<string>> {
   }
 }
 
-/** Counters exposed as OpenMetrics that promtool's 0.0.4 linter reads as families without HELP. */
-export function openMetricsCounterArtifacts(text: string): Set<string> {
-  const artifacts = new Set<string>();
-  for (const match of text.matchAll(/^# TYPE (\S+) counter$/gm))
-    artifacts.add(`${match[1]}_total no help text`);
-  return artifacts;
+/** promtool's finding for a metric name with a lower-case letter followed by a capital. */
+export const camelCaseFinding = (name: string) =>
+  `${name} metric names should be written in 'snake_case' not 'camelCase'`;
+
+/**
+ * The exact findings promtool 2.42 should report on a text of the demo, derived from its families
+ * (`# TYPE` lines): the camelCase finding for every name with `[a-z][A-Z]` in it (node_exporter's
+ * `node_memory_*` names), and, on OpenMetrics text that promtool reads with the 0.0.4 grammar,
+ * "`<name>_total` no help text" for every counter (it files `x_total` samples under a family of
+ * their own). Sorted, as a set.
+ */
+export function expectedPromtoolFindings(
+  text: string,
+  format: 'prometheus' | 'openmetrics',
+): {
+  findings: string[];
+  camelCaseNames: string[];
+} {
+  const families = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((match) => ({
+    name: match[1]!,
+    type: match[2]!,
+  }));
+  const camelCaseNames = families.map((family) => family.name).filter((name) => /[a-z][A-Z]/.test(name));
+  const findings = new Set(camelCaseNames.map(camelCaseFinding));
+  if (format === 'openmetrics')
+    for (const family of families)
+      if (family.type === 'counter') findings.add(`${family.name}_total no help text`);
+  return { findings: [...findings].sort(), camelCaseNames };
 }
