@@ -74,6 +74,15 @@ describe('MetricsRegistry', () => {
     expect(() => registry.counter({ name: 'wait_seconds_sum' })).toThrow(MetricConflictError);
   });
 
+  it('regression: refuses a name whose exposed samples would start with the reserved "__"', () => {
+    const registry = new MetricsRegistry();
+    expect(() => registry.counter({ name: '_' })).toThrow(/would expose "__total"/);
+    expect(() => registry.histogram({ name: '_' })).toThrow(InvalidNameError);
+    expect(registry.gauge({ name: '_' }).name).toBe('_');
+    expect(registry.counter({ name: '_x' }).exposedName).toBe('_x_total');
+    expect(registry.getMetrics().map((metric) => metric.name)).toEqual(['_', '_x']);
+  });
+
   it('validates names, units and options before registering anything', () => {
     const registry = new MetricsRegistry();
     expect(() => registry.counter({ name: 'bad name' })).toThrow(InvalidNameError);

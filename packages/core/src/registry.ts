@@ -340,6 +340,15 @@ export class MetricsRegistry {
     checkUnit(name, unit);
     if (definition.maxSeries !== undefined)
       assertIntegerOption(`${name}: maxSeries`, definition.maxSeries, 1, 10_000_000);
+    const exposed = exposedSampleNames(type, name);
+    // `__` names are Prometheus's own: the counter `_` would expose `__total`, the histogram `_` `__bucket`.
+    const reserved = exposed.find((sample) => sample.startsWith('__'));
+    if (reserved !== undefined) {
+      throw new InvalidNameError(
+        `Invalid ${type} name "${definition.name}": it would expose "${reserved}", and names starting with "__" are reserved`,
+        { subject: definition.name, value: definition.name },
+      );
+    }
 
     const existing = this.instruments.get(name);
     if (existing !== undefined) {
@@ -384,7 +393,6 @@ export class MetricsRegistry {
       return existing as T;
     }
 
-    const exposed = exposedSampleNames(type, name);
     for (const sample of exposed) {
       const owner = this.exposedNames.get(sample);
       if (owner !== undefined) {

@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import {
   type AnyInstrument,
   convertValue,
@@ -34,12 +36,16 @@ import {
   bucketsValid,
   canonicalTags,
   finiteBounds,
+  hostInput,
+  hostValid,
   integerIn,
   integerOption,
   isMetricName,
   junk,
   metricNameInput,
   numberOrJunk,
+  pathInput,
+  pathValid,
   suffixOf,
   tagsInput,
   tagsValid,
@@ -92,6 +98,28 @@ const TAKEN = [
   'fw0_task_duration_seconds',
 ];
 
+interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+}
+
+/** GET on loopback (bounded: 5 s). */
+function httpGet(url: string, headers: Record<string, string>): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const sent = request(url, { headers, timeout: 5000 }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
+      );
+    });
+    sent.on('timeout', () => sent.destroy(new Error(`no reply from ${url} within 5 s`)));
+    sent.on('error', reject);
+    sent.end();
+  });
+}
+
 /** The value the exposition shows for a new record, or 0 when the series did not exist. */
 const orZero = (value: number | undefined): number => value ?? 0;
 
@@ -127,6 +155,9 @@ export function coreProperties(): void {
             family = kind === 'counter' && name.endsWith('_total') ? name.slice(0, -6) : name;
             const same = registry.getMetrics().find((metric) => metric.name === family);
             if (family === '') faults.add(ErrorCode.INVALID_NAME);
+            // `__` names are reserved, the exposed ones too: no counter or histogram named `_`.
+            else if (exposedSampleNames(kind, family).some((sample) => sample.startsWith('__')))
+              faults.add(ErrorCode.INVALID_NAME);
             else if (same !== undefined) {
               // Same family: the same type may be adopted (or differ in unit/options); another type conflicts.
               faults.add(ErrorCode.METRIC_CONFLICT);
@@ -579,8 +610,9 @@ export function coreProperties(): void {
             integerOption(1, 10_000_000),
           ),
           records: fc.integer({ min: 0, max: 60 }),
+          boundRecords: fc.integer({ min: 0, max: 5 }),
         }),
-        ({ maxSeriesPerMetric, collectTimeoutMs, maxSeries, records }) => {
+        ({ maxSeriesPerMetric, collectTimeoutMs, maxSeries, records, boundRecords }) => {
           const options = { maxSeriesPerMetric, collectTimeoutMs } as Record<string, unknown>;
           const registryFaults = new Faults()
             .add(ErrorCode.INVALID_CONFIG, !integerIn(maxSeriesPerMetric ?? 2000, 1, 10_000_000))
@@ -613,28 +645,48 @@ export function coreProperties(): void {
             counter.add(i + 1, { shard: String(i) });
             if (i >= limit) overflowTotal += i + 1;
           }
+          // Then records through a handle bound to one more label set: past the limit, each of
+          // them counts as a record sent to the overflow series (the bind itself records nothing).
+          const full = Math.min(records, limit) >= limit;
+          const handle = counter.bind({ shard: 'bound' });
+          const overflowedBefore = registry.self.seriesOverflow.get({ metric: 'fz_limited_total' }) ?? 0;
           ensure(
-            counter.seriesCount === Math.min(records, limit),
-            `seriesCount ${counter.seriesCount} for ${records} sets, limit ${limit}`,
+            overflowedBefore === Math.max(0, records - limit),
+            `bind() counted as an overflowed record (${overflowedBefore} after ${records} sets, limit ${limit})`,
+          );
+          for (let i = 0; i < boundRecords; i++) handle.add(2);
+          if (full) overflowTotal += 2 * boundRecords;
+          ensure(
+            counter.seriesCount === Math.min(records, limit) + (full ? 0 : 1),
+            `seriesCount ${counter.seriesCount} for ${records} sets and a bound one, limit ${limit}`,
           );
           const samples = parsedSamples(prometheusText(registry));
           for (let i = 0; i < Math.min(records, limit); i++)
             ensure(sampleValueOf(samples, 'fz_limited_total', { shard: String(i) }) === i + 1, `shard ${i}`);
-          const overflowed = Math.max(0, records - limit);
+          ensure(
+            sampleValueOf(samples, 'fz_limited_total', { shard: 'bound' }) ===
+              (full ? undefined : 2 * boundRecords),
+            `bound series, limit ${limit}`,
+          );
+          const overflowed = Math.max(0, records - limit) + (full ? boundRecords : 0);
+          // The overflow series exists once a label set went past the limit (a bound one too).
           ensure(
             sampleValueOf(samples, 'fz_limited_total', { fw0_overflow: 'true' }) ===
-              (overflowed > 0 ? overflowTotal : undefined),
-            `overflow series of ${records} sets, limit ${limit}`,
+              (full ? overflowTotal : undefined),
+            `overflow series of ${records} sets and a bound one, limit ${limit}`,
           );
           ensure(
             sampleValueOf(samples, 'fw0_series_overflow_total', { metric: 'fz_limited_total' }) ===
               (overflowed > 0 ? overflowed : undefined),
-            'fw0_series_overflow_total',
+            `fw0_series_overflow_total: ${records} labelled sets and ${boundRecords} bound records, limit ${limit}`,
           );
           const total = samples
             .filter((sample) => sample.name === 'fz_limited_total')
             .reduce((sum, sample) => sum + sample.value, 0);
-          ensure(total === (records * (records + 1)) / 2, `total ${total} of ${records} records`);
+          ensure(
+            total === (records * (records + 1)) / 2 + 2 * boundRecords,
+            `total ${total} of ${records} records and ${boundRecords} bound ones`,
+          );
         },
         600,
       );
@@ -847,51 +899,163 @@ export function coreProperties(): void {
     });
 
     it('metrics server and handler options, never off loopback', async () => {
+      // Each option is mostly valid, so that a good share of the cases start a server and are
+      // scraped; `served` proves it.
+      let served = 0;
       await checkAsyncProperty(
         'core.metrics-server-options',
         fc.record({
           // Never undefined or null: both mean the default port 9464, which the demo may hold.
           port: fc.oneof(
-            fc.constant(0),
-            fc.constantFrom(-1, 65_536, 1.5, Number.NaN, '9464', 70_000, {}, true),
+            { arbitrary: fc.constant(0), weight: 8 },
+            { arbitrary: fc.constantFrom(-1, 65_536, 1.5, Number.NaN, '9464', 70_000, {}, true), weight: 1 },
           ),
-          bearerToken: fc.oneof(fc.constant(undefined), unicodeText(12), fc.constantFrom('', 5, null, {})),
-          path: fc.oneof(fc.constant(undefined), fc.constantFrom('/metrics', '/m', '/a b')),
+          bearerToken: fc.oneof(
+            { arbitrary: fc.constant(undefined), weight: 4 },
+            { arbitrary: unicodeText(12), weight: 1 },
+            { arbitrary: fc.stringMatching(/^[!-~]{1,16}$/), weight: 2 },
+            { arbitrary: fc.constantFrom('', 5, null, {}), weight: 1 },
+          ),
+          path: fc.oneof(
+            { arbitrary: fc.constant('/metrics'), weight: 2 },
+            { arbitrary: pathInput, weight: 3 },
+          ),
+          host: fc.oneof(
+            { arbitrary: fc.constant(undefined), weight: 2 },
+            { arbitrary: hostInput, weight: 3 },
+          ),
+          gzip: fc.oneof(
+            { arbitrary: fc.constant(undefined), weight: 3 },
+            { arbitrary: fc.boolean(), weight: 3 },
+            { arbitrary: fc.constantFrom('yes', 1, 0, null), weight: 1 },
+          ),
+          timeoutMs: fc.oneof(
+            { arbitrary: fc.constant(undefined), weight: 4 },
+            { arbitrary: integerOption(1, 3_600_000), weight: 1 },
+          ),
         }),
-        async ({ port, bearerToken, path }) => {
+        async ({ port, bearerToken, path, host, gzip, timeoutMs }) => {
           const registry = populated();
           const tokenOk =
             bearerToken === undefined || (typeof bearerToken === 'string' && bearerToken !== '');
+          const handlerFaults = new Faults()
+            .add(ErrorCode.INVALID_CONFIG, !tokenOk)
+            // Null means the default, as for port, host and path.
+            .add(ErrorCode.INVALID_CONFIG, gzip !== undefined && gzip !== null && typeof gzip !== 'boolean')
+            .add(
+              ErrorCode.INVALID_CONFIG,
+              timeoutMs !== undefined && timeoutMs !== null && !integerIn(timeoutMs, 1, 3_600_000),
+            );
           const faults = new Faults()
             .add(ErrorCode.INVALID_CONFIG, !integerIn(port, 0, 65_535))
-            .add(ErrorCode.INVALID_CONFIG, !tokenOk);
+            .add(ErrorCode.INVALID_CONFIG, !hostValid(host))
+            .add(ErrorCode.INVALID_CONFIG, !pathValid(path));
+          for (const code of handlerFaults.codes) faults.add(code);
           const options = {
             port,
             ...(bearerToken === undefined ? {} : { bearerToken }),
             ...(path === undefined ? {} : { path }),
+            ...(host === undefined ? {} : { host }),
+            ...(gzip === undefined ? {} : { gzip }),
+            ...(timeoutMs === undefined ? {} : { timeoutMs }),
           } as Parameters<typeof startMetricsServer>[1];
           const what = `startMetricsServer(${JSON.stringify(options)})`;
           const handler = attempt(() => createMetricsHandler(registry, options));
-          expectOutcome(
-            handler,
-            new Faults().add(ErrorCode.INVALID_CONFIG, !tokenOk).codes,
-            `createMetricsHandler ${what}`,
-          );
+          expectOutcome(handler, handlerFaults.codes, `createMetricsHandler ${what}`);
           const outcome = await attemptAsync(() => startMetricsServer(registry, options));
           if (!expectOutcome(outcome, faults.codes, what)) return;
           const server = outcome.value;
           try {
             const address = server.server.address();
+            const bound = typeof address === 'object' && address !== null ? address.address : String(address);
+            const expected =
+              host === undefined || host === null
+                ? ['127.0.0.1']
+                : host === 'localhost'
+                  ? ['127.0.0.1', '::1']
+                  : [host as string];
+            ensure(expected.includes(bound), `${what}: bound to ${bound}`);
+            const shownHost = bound.includes(':') ? `[${bound}]` : bound;
+            const endpoint = (path ?? '/metrics') as string;
             ensure(
-              typeof address === 'object' && address?.address === '127.0.0.1',
-              `${what}: bound to ${JSON.stringify(address)}`,
+              server.url === `http://${shownHost}:${server.port}${endpoint}`,
+              `${what}: url ${server.url}`,
             );
-            ensure(server.url.startsWith('http://127.0.0.1:'), `${what}: url ${server.url}`);
+            // The endpoint answers at its path, and only there; the token and gzip as configured.
+            const token = typeof bearerToken === 'string' ? bearerToken : undefined;
+            const sendable = token !== undefined && /^[!-~]+$/.test(token);
+            const headers: Record<string, string> = { 'Accept-Encoding': 'gzip' };
+            if (sendable) headers.Authorization = `Bearer ${token}`;
+            const reply = await httpGet(server.url, headers);
+            if (token !== undefined && !sendable) {
+              ensure(reply.status === 401, `${what}: ${reply.status} without the token`);
+            } else {
+              ensure(reply.status === 200, `${what}: ${reply.status} at ${server.url}`);
+              const compressed = reply.headers['content-encoding'] === 'gzip';
+              ensure(compressed === (gzip !== false), `${what}: gzip ${compressed}`);
+              const body = compressed ? gunzipSync(reply.body).toString() : reply.body.toString();
+              ensure(body.includes('jobs_total{queue="a"} 2'), `${what}: body ${body.slice(0, 200)}`);
+              if (token !== undefined) {
+                const refused = await httpGet(server.url, {});
+                ensure(refused.status === 401, `${what}: ${refused.status} without the token`);
+              }
+            }
+            const elsewhere = new URL(server.url);
+            elsewhere.pathname = endpoint === '/' ? '/other' : `${endpoint}x`;
+            const other = await httpGet(elsewhere.href, headers);
+            ensure(other.status === 404, `${what}: ${other.status} at ${elsewhere.href}`);
+            served++;
           } finally {
             await server.close();
           }
         },
-        150,
+        300,
+      );
+      ensure(served >= 60, `only ${served} of 300 cases started and scraped a server`);
+    });
+
+    it('collect options', async () => {
+      await checkAsyncProperty(
+        'core.collect-options',
+        fc.record({
+          timeoutMs: fc.oneof(fc.constant(undefined), integerOption(1, 3_600_000)),
+          asObject: fc.nat(20),
+        }),
+        async ({ timeoutMs, asObject }) => {
+          const registry = populated();
+          let refreshed = 0;
+          registry.register({
+            name: 'fz_refreshing',
+            getCollectedMetrics: () => [],
+            refresh: () => {
+              refreshed++;
+            },
+          });
+          // Now and then the value itself stands where the options object goes.
+          const options: unknown = asObject === 0 ? timeoutMs : timeoutMs === undefined ? {} : { timeoutMs };
+          const isObject = typeof options === 'object' && options !== null;
+          const given = isObject ? (options as { timeoutMs?: unknown }).timeoutMs : undefined;
+          const faults = new Faults()
+            .add(ErrorCode.INVALID_CONFIG, options !== undefined && !isObject)
+            .add(
+              ErrorCode.INVALID_CONFIG,
+              given !== undefined && given !== null && !integerIn(given, 1, 3_600_000),
+            );
+          const what = `collect(${JSON.stringify(options)})`;
+          const outcome = await attemptAsync(() =>
+            registry.collect(options as Parameters<MetricsRegistry['collect']>[0]),
+          );
+          if (!expectOutcome(outcome, faults.codes, what)) {
+            ensure(refreshed === 0, `${what}: refreshed a collector before refusing`);
+            return;
+          }
+          ensure(refreshed === 1, `${what}: refreshed ${refreshed} times`);
+          ensure(
+            outcome.value.families.some((family) => family.name === 'jobs'),
+            `${what}: snapshot without jobs`,
+          );
+        },
+        400,
       );
     });
   });

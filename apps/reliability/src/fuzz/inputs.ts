@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import fc from 'fast-check';
 
 /**
@@ -415,4 +416,88 @@ export function bucketsValid(buckets: unknown): buckets is number[] {
 /** Bounds without the implicit +Inf. */
 export function finiteBounds(buckets: readonly number[]): number[] {
   return buckets.at(-1) === Number.POSITIVE_INFINITY ? buckets.slice(0, -1) : [...buckets];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics server options
+
+/** Hosts that resolve on this machine without asking a DNS server: loopback addresses and `localhost`. */
+export const LOOPBACK_HOSTS = ['127.0.0.1', '127.0.0.2', '::1', 'localhost'];
+
+/**
+ * `host` options: loopback ones, strings that are neither an IP address nor a host name, and
+ * things that are not strings. Never a valid host name other than `localhost`: listening on it
+ * would ask a DNS server.
+ */
+export const hostInput: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: fc.constant(undefined), weight: 2 },
+  { arbitrary: fc.constantFrom(...LOOPBACK_HOSTS), weight: 4 },
+  {
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      'a b',
+      '127.0.0.1\n',
+      'host_name',
+      '-x',
+      'x-',
+      '::1 ',
+      '[::1]',
+      '..',
+      'é.local',
+    ),
+    weight: 3,
+  },
+  { arbitrary: anyText(12).filter((text) => !/^[a-z0-9.-]*$/i.test(text)), weight: 2 },
+  { arbitrary: fc.constantFrom(5, {}, [], true, ['127.0.0.1']), weight: 1 },
+);
+
+/** Model of core's host rule (README): an IP address or an RFC 1123 host name; undefined or null for the default. */
+export function hostValid(host: unknown): boolean {
+  if (host === undefined || host === null) return true;
+  if (typeof host !== 'string') return false;
+  if (isIP(host) !== 0) return true;
+  return (
+    host.length <= 253 &&
+    host
+      .replace(/\.$/, '')
+      .split('.')
+      .every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i.test(label))
+  );
+}
+
+/** `path` options: usual paths, paths as requests never carry them, and things that are not strings. */
+export const pathInput: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: fc.constant(undefined), weight: 2 },
+  { arbitrary: fc.constantFrom('/metrics', '/m', '/', '/a/b/', '/m%C3%A9triques', '/x-y_z.txt'), weight: 4 },
+  {
+    arbitrary: fc.constantFrom(
+      '',
+      'metrics',
+      '/a b',
+      '/m?x=1',
+      '/m#x',
+      '/a/../b',
+      '/./m',
+      '/métriques',
+      '//m',
+    ),
+    weight: 3,
+  },
+  { arbitrary: anyText(10).map((text) => `/${text}`), weight: 2 },
+  { arbitrary: fc.constantFrom(5, {}, true), weight: 1 },
+);
+
+/**
+ * Model of core's path rule (README): a URL path as requests carry it: a string starting with
+ * `/` that a URL parser leaves as it is (percent-encoded, no query, fragment, dot segments).
+ */
+export function pathValid(path: unknown): boolean {
+  if (path === undefined || path === null) return true;
+  if (typeof path !== 'string' || !path.startsWith('/')) return false;
+  try {
+    return new URL(path, 'http://localhost').pathname === path;
+  } catch {
+    return false;
+  }
 }

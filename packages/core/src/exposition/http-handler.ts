@@ -76,8 +76,10 @@ export function createMetricsHandler(
   const expectedToken = options.bearerToken === undefined ? undefined : digest(options.bearerToken);
   const compress = options.gzip ?? true;
   assertBooleanOption('gzip', compress);
-  // Checked here, not at each scrape: a bad timeout must fail where it is configured.
-  if (options.timeoutMs !== undefined) assertIntegerOption('timeoutMs', options.timeoutMs, 1, MAX_TIMEOUT_MS);
+  // Checked here, not at each scrape: a bad timeout must fail where it is configured. Null means
+  // the default, as for the other options (and as collect() reads it).
+  const timeoutMs = options.timeoutMs ?? undefined;
+  if (timeoutMs !== undefined) assertIntegerOption('timeoutMs', timeoutMs, 1, MAX_TIMEOUT_MS);
 
   const finish = (
     response: ServerResponse,
@@ -140,7 +142,7 @@ export function createMetricsHandler(
     }
     const snapshot = await registry.collect({
       sketches: format === 'json',
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
     const encoded =
       format === 'json'
