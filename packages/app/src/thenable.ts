@@ -24,35 +24,42 @@ export interface SettlementObserver {
   thenThrew(error: unknown): void;
 }
 
-/** Ends a chain whose rejection is the caller's business, not ours. */
-const ignore = (): void => {};
-
 /**
- * Watches `thenable` settle and returns what to hand the caller instead:
- * - a promise (`instanceof Promise`, subclasses included): the promise itself, same object, same
- *   own properties, settling on the same turn. The observer is attached with `then` right away,
- *   so it is the promise's first reaction and runs before any the caller attaches later. The
- *   promise `then` derives from it never rejects (the observer does not throw), so nothing new
- *   can go unhandled; but attaching a rejection handler counts as handling the promise, so a
- *   rejection that nobody else handles is no longer reported by Node as unhandled (see the
- *   README, "Promises and thenables").
+ * Watches `thenable` settle and returns what to hand the caller instead. The timer never changes
+ * whether a rejection is reported as unhandled: what the caller gets rejects exactly when the
+ * thenable does, and is left for the caller to handle (or not).
+ * - a promise (`instanceof Promise`, subclasses included): `promise.then(...)` with the observer,
+ *   a promise of its species (a subclass's `then` returns the subclass) that fulfils or rejects
+ *   with the same value or reason, one microtask turn after the promise itself. The observer is
+ *   the promise's reaction, attached now, so the call is recorded when the promise settles,
+ *   before any continuation the caller attaches to what it gets. The promise itself is handled
+ *   by that reaction; its rejection passes to the derived promise, which Node reports as
+ *   unhandled if the caller leaves it so, with the same reason. It is a new object: the
+ *   promise's own properties (an `abort` set on the instance) are not on it (see the README,
+ *   "Promises and thenables").
  * - another thenable: a native promise that settles as it does. Its `then` is called exactly
  *   once, now (calling it again for the caller could run a lazy query twice); a thenable that
- *   calls back more than once is observed once. The promise handed back is marked handled too,
- *   so the timer adds no unhandled rejection of its own.
+ *   calls back more than once is observed once. A rejection left unhandled is reported as for
+ *   an awaited thenable.
  * If `then` throws, the thenable itself is returned, as an untimed call would have returned it.
  */
 export function observeSettlement(thenable: object, then: ThenMethod, observer: SettlementObserver): unknown {
   if (thenable instanceof Promise) {
     try {
-      Reflect.apply(then, thenable, [
-        (value: unknown) => observer.fulfilled(value),
-        (reason: unknown) => observer.rejected(reason),
+      return Reflect.apply(then, thenable, [
+        (value: unknown) => {
+          observer.fulfilled(value);
+          return value;
+        },
+        (reason: unknown) => {
+          observer.rejected(reason);
+          throw reason;
+        },
       ]);
     } catch (error) {
       observer.thenThrew(error);
+      return thenable;
     }
-    return thenable;
   }
   let settled = false;
   let resolve!: (value: unknown) => void;
@@ -82,6 +89,5 @@ export function observeSettlement(thenable: object, then: ThenMethod, observer: 
       return thenable;
     }
   }
-  promise.then(undefined, ignore);
   return promise;
 }

@@ -31,10 +31,11 @@ type AnyFunction = Function;
 
 /**
  * Wraps `fn` so that each call is timed into its target's binding. The wrapper:
- * - keeps `this`, the arguments, the return value and thrown errors exactly (same objects);
- * - for a returned promise, records when it settles and returns the very promise; for another
- *   thenable, records when it settles and returns a native promise that settles as it does
- *   (see `observeSettlement`);
+ * - keeps `this`, the arguments, the return value (a thenable aside, below) and thrown errors
+ *   exactly (same objects);
+ * - for a returned promise, records when it settles and returns `promise.then(...)`, a promise of
+ *   its species settling with the same value or reason; for another thenable, records when it
+ *   settles and returns a native promise that settles as it does (see `observeSettlement`);
  * - keeps `name` and `length` of `fn`; supports `new` when `fn` does.
  * With `trackMemory`, it also records heap and external memory deltas (see `memory.ts`).
  */

@@ -19,8 +19,8 @@ describe('timers under faults', () => {
     (() => {
       for (let i = 0; i < 1000; i++) hang();
     })();
-    // Every promise (the caller got the very one the function returned) is garbage, with the
-    // timer's reaction on it.
+    // Every promise the function returned is garbage, with the timer's reaction on it and the
+    // derived promise the caller got and dropped.
     expect(await garbage.allCollected()).toBe(true);
     expect(garbage.collected).toBe(1000);
     // Nothing was recorded for calls still pending when they became garbage.

@@ -4,8 +4,9 @@ import type { TrackerScope } from './tracker-scope.js';
 /**
  * Runs `callback` inside `scope` and ends the scope with the callback's outcome: `success` when
  * it returns (or its promise resolves), `error` when it throws (or its promise rejects). Returns
- * what the callback returns: the very promise for a promise, a native promise that settles the
- * same way for another thenable (see `observeSettlement`). Errors are rethrown unchanged.
+ * what the callback returns; for a promise, `promise.then(...)` settling with the same value or
+ * reason, for another thenable a native promise that settles the same way (see
+ * `observeSettlement`). Errors are rethrown unchanged.
  */
 export function runInScope<T>(scope: TrackerScope, callback: (scope: TrackerScope) => T): T {
   let result: T;
