@@ -31,7 +31,7 @@ describe('the live summary on a terminal', () => {
     const first = updates[0]!.index;
     const last = updates.at(-1)!.index + updates.at(-1)![0].length;
     expect(output.slice(first, last)).not.toMatch(/\n/);
-    expect(output).toMatch(/fw0 demo report \(4\.\d s\)/);
+    expect(output).toMatch(/fw0 demo report \(\d+\.\d s\)/);
   }, 90_000);
 
   it('prints no live summary when stdout is not a terminal', () => {

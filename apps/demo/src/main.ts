@@ -8,7 +8,7 @@ import { finalReport, liveLine, progressBar } from './terminal.js';
 async function main(argv: readonly string[]): Promise<number> {
   let options: ReturnType<typeof parseCli>;
   let demo: Demo;
-  const started = Date.now();
+  let started: number;
   try {
     options = parseCli(argv);
     if (options.help) {
@@ -17,6 +17,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     // Loaded only now: --help and a usage error answer without loading the collectors.
     const { Demo } = await import('./demo.js');
+    started = Date.now();
     demo = await Demo.start(options.config);
   } catch (error) {
     if (error instanceof UsageError) {
