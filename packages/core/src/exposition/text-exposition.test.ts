@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parseOpenMetricsStrictly } from '../../../../test-support/openmetrics.js';
 import { promtoolCheckMetrics } from '../../../../test-support/promtool.js';
 import { mergeSnapshots } from '../merge.js';
 import { MetricsRegistry } from '../registry.js';
@@ -88,7 +89,7 @@ describe('text exposition', () => {
     expect(result.findings.sort()).toEqual(expected);
   });
 
-  it('leaves _sum out of OpenMetrics histograms with negative observations or bounds, not out of 0.0.4', () => {
+  it('leaves _sum and _count out of OpenMetrics histograms with negative observations or bounds, not out of 0.0.4', () => {
     const registry = new MetricsRegistry();
     const delta = registry.histogram({ name: 'delta', help: 'Signed change.', buckets: [0, 10] });
     delta.observe(-5, { side: 'down' });
@@ -98,13 +99,20 @@ describe('text exposition', () => {
     const sums = (text: string) =>
       parseExposition(text)
         .families.flatMap((family) => family.samples)
-        .filter((sample) => sample.name.endsWith('_sum'))
-        .map((sample) => `${sample.name}${sample.labels.side ? `{${sample.labels.side}}` : ''}`);
-    // OpenMetrics 1.0: a sum that can decrease is no counter, so it MUST be absent.
-    expect(sums(serializeOpenMetrics(registry.snapshot()))).toEqual(['delta_sum{up}']);
-    expect(sums(serializePrometheus(registry.snapshot())).sort()).toEqual([
+        .filter((sample) => sample.name.endsWith('_sum') || sample.name.endsWith('_count'))
+        .map((sample) => `${sample.name}${sample.labels.side ? `{${sample.labels.side}}` : ''}`)
+        .sort();
+    // OpenMetrics 1.0: a sum that can decrease is no counter, so it MUST be absent, and _count
+    // comes only with _sum. The reference parser agrees.
+    const openMetrics = serializeOpenMetrics(registry.snapshot());
+    expect(sums(openMetrics)).toEqual(['delta_count{up}', 'delta_sum{up}']);
+    expect(() => parseOpenMetricsStrictly(openMetrics)).not.toThrow();
+    expect(sums(serializePrometheus(registry.snapshot()))).toEqual([
+      'delta_count{down}',
+      'delta_count{up}',
       'delta_sum{down}',
       'delta_sum{up}',
+      'offset_count',
       'offset_sum',
     ]);
     // Merged snapshots (workers) keep the mark: one negative part is enough.
@@ -116,7 +124,7 @@ describe('text exposition', () => {
       registry.snapshot({ sketches: true }),
       positive.snapshot({ sketches: true }),
     ]);
-    expect(sums(serializeOpenMetrics(merged))).toEqual(['delta_sum{up}']);
+    expect(sums(serializeOpenMetrics(merged))).toEqual(['delta_count{up}', 'delta_sum{up}']);
   });
 
   it('keeps the cache of histogram bucket prefixes bounded however many names come and go', () => {

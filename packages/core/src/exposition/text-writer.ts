@@ -10,8 +10,8 @@ export interface TextDialect {
   /** Text after the last family. */
   readonly trailer: string;
   /**
-   * Leave `_sum` out of histograms that saw negative observations or have negative bucket
-   * bounds: OpenMetrics 1.0 requires it (the sum is then no counter).
+   * Leave `_sum` (and with it `_count`) out of histograms that saw negative observations or have
+   * negative bucket bounds: OpenMetrics 1.0 requires it (the sum is then no counter).
    */
   readonly sumMustBeCounter: boolean;
 }
@@ -117,9 +117,11 @@ function writeHistogram(out: ByteWriter, family: HistogramFamilySnapshot, dialec
       cumulative += counts[i]!;
       out.line(head, tails[i]!, cumulative);
     }
+    // OpenMetrics has `_count` if and only if `_sum`, and no `_sum` when it can decrease: both go
+    // (the `+Inf` bucket still carries the count).
     if (!(dialect.sumMustBeCounter && (negativeBounds || series.negative === true))) {
       out.line(sum, block, series.sum);
+      out.line(count, block, series.count);
     }
-    out.line(count, block, series.count);
   }
 }
