@@ -4,10 +4,11 @@ import {
   type LabelsInput,
   MetricConflictError,
   MetricUnit,
+  type NameSampler,
   nameWithUnit,
   type Unit,
-  validateMetricName,
 } from '@fw0/metrics-core';
+import { validateCustomName } from './custom-name.js';
 import type { BusinessMetricOptions } from './definitions.js';
 import type { InstrumentTable } from './instrument-table.js';
 import { DefaultHelp } from './names.js';
@@ -29,6 +30,8 @@ export interface BusinessEntry {
   readonly histogram: Histogram;
   /** Base unit of the histogram's values (`seconds` for a metric recorded in milliseconds; `count` for plain counts). */
   readonly baseUnit: Unit;
+  /** Sampler of the samples recorded under the caller's name (bound once: no lookup per call). */
+  readonly sampler: NameSampler;
 }
 
 /**
@@ -41,11 +44,26 @@ export interface BusinessEntry {
 export class BusinessMetricTable {
   private readonly entries = new Map<string, BusinessEntry>();
 
-  constructor(private readonly table: InstrumentTable) {}
+  constructor(
+    private readonly table: InstrumentTable,
+    private readonly samplerFor: (name: string) => NameSampler,
+  ) {}
 
   /** The business metric named `name`, or undefined if none was recorded or defined. */
   get(name: string): BusinessEntry | undefined {
     return this.entries.get(name);
+  }
+
+  /**
+   * The histogram a record of `name` in `resolved.unit` would go to, if it exists already (the
+   * metric's, or this collector's histogram of the exposed name); never creates anything.
+   * Throws InvalidNameError for an invalid name.
+   */
+  histogramFor(name: string, resolved: ResolvedUnit): Histogram | undefined {
+    const known = this.entries.get(name);
+    if (known !== undefined) return known.histogram;
+    validateCustomName(name);
+    return this.table.histograms.get(nameWithUnit(name, resolved.unit))?.instrument;
   }
 
   /**
@@ -64,14 +82,14 @@ export class BusinessMetricTable {
       if (known.baseUnit !== baseUnit) throw unitConflict(name, known.baseUnit, unit);
       return known;
     }
-    validateMetricName(name);
+    validateCustomName(name);
     if (known !== undefined && known.baseUnit !== baseUnit) throw unitConflict(name, known.baseUnit, unit);
     const exposedName = nameWithUnit(name, unit);
     const { instrument } = this.table.histogram(exposedName, tags, options, {
       requiredUnit: { unit: baseUnit === MetricUnit.COUNT ? undefined : baseUnit },
       help: options?.help ?? DefaultHelp.business(name, baseUnit),
     });
-    const entry: BusinessEntry = { name, histogram: instrument, baseUnit };
+    const entry: BusinessEntry = { name, histogram: instrument, baseUnit, sampler: this.samplerFor(name) };
     this.entries.set(name, entry);
     return entry;
   }

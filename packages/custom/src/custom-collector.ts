@@ -13,6 +13,7 @@ import {
   type LabelsInput,
   MetricType,
   MetricUnit,
+  type NameSampler,
   type PerformanceMetric,
   toBaseUnit,
   type Unit,
@@ -23,7 +24,14 @@ import type { BusinessMetricOptions, CounterOptions, GaugeOptions, HistogramOpti
 import { InstrumentTable } from './instrument-table.js';
 import { type CustomCollectorOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { sampleTags } from './sample-tags.js';
+import { newSample, newSampleWithContext, type SeedSample } from './seed-sample.js';
 import { seriesValues } from './series-values.js';
+import {
+  assertCounterStaysFinite,
+  assertHistogramSumStaysFinite,
+  COUNTER_INCREMENT_AT_RISK,
+  OBSERVATION_AT_RISK,
+} from './sum-guard.js';
 import { UnitCache } from './unit-cache.js';
 
 /**
@@ -36,8 +44,10 @@ import { UnitCache } from './unit-cache.js';
  * `getCollectedMetrics()` drains. Bound handles (`counter()`, `gauge()`, `histogram()`) record
  * the aggregate only, with no lookup and no allocation: the hot-loop path.
  *
- * Names must be valid Prometheus names (`orders_completed`, not `orders.completed`). Bad input
- * throws a typed error and changes nothing.
+ * Names must be valid Prometheus names (`orders_completed`, not `orders.completed`), not start
+ * with `fw0_`, and not be held in the registry by anyone else: a collector records only into
+ * metrics it defined, so its resets and values are its own. Bad input throws a typed error and
+ * changes nothing.
  */
 export class CustomMetricsCollector extends BaseCollector {
   private readonly settings: ResolvedOptions;
@@ -49,21 +59,24 @@ export class CustomMetricsCollector extends BaseCollector {
     const settings = resolveOptions(options);
     super(settings.name, options);
     this.settings = settings;
-    this.table = new InstrumentTable(this.registry, settings);
-    this.business = new BusinessMetricTable(this.table);
+    const samplerFor = (name: string) => this.samplerFor(name);
+    this.table = new InstrumentTable(this.registry, settings, samplerFor);
+    this.business = new BusinessMetricTable(this.table, samplerFor);
   }
 
   /**
    * Adds `value` (default 1; finite, >= 0) to the counter `name` (exposed as `name_total`) for
-   * `tags`. Returns the sample: type counter, the increment as its value.
+   * `tags`. Returns the sample: type counter, the increment as its value. An increment that would
+   * make the total infinite is refused (InvalidValueError), like every bad input: nothing changes.
    */
   incrementCounter(name: string, value = 1, tags?: LabelsInput): PerformanceMetric {
     assertNonNegative(name, value, 'increment');
     const entry = this.table.counters.get(name) ?? this.table.counter(name, tags);
+    if (value >= COUNTER_INCREMENT_AT_RISK) assertCounterStaysFinite(entry.instrument, name, value, tags);
     const series = entry.instrument.bind(tags);
     series.add(value);
-    const unit = entry.sampleUnit;
-    return this.recordSample({ name, value, type: MetricType.COUNTER, unit, tags: sampleTags(series, tags) });
+    const sample = newSample(name, value, MetricType.COUNTER, entry.sampleUnit, sampleTags(series, tags));
+    return this.keep(entry.sampler, sample);
   }
 
   /** Sets the gauge `name` for `tags` to `value` (finite). Returns the sample: type gauge. */
@@ -72,28 +85,26 @@ export class CustomMetricsCollector extends BaseCollector {
     const entry = this.table.gauges.get(name) ?? this.table.gauge(name, tags);
     const series = entry.instrument.bind(tags);
     series.set(value);
-    const unit = entry.sampleUnit;
-    return this.recordSample({ name, value, type: MetricType.GAUGE, unit, tags: sampleTags(series, tags) });
+    const sample = newSample(name, value, MetricType.GAUGE, entry.sampleUnit, sampleTags(series, tags));
+    return this.keep(entry.sampler, sample);
   }
 
   /**
    * Records `value` (finite) in the histogram `name` for `tags`, in the histogram's unit: the
    * one it was defined with, else the one its name announces (`_seconds`, `_bytes`, `_ratio`),
-   * else a plain number. Returns the sample: type histogram.
+   * else a plain number. Returns the sample: type histogram. A value that would take the
+   * series' sum beyond ±8.99e307 (half the range of a double) is refused (InvalidValueError).
    */
   recordHistogramValue(name: string, value: number, tags?: LabelsInput): PerformanceMetric {
     assertFinite(name, value);
-    const entry = this.table.histograms.get(name) ?? this.table.histogram(name, tags);
+    const known = this.table.histograms.get(name);
+    if (value >= OBSERVATION_AT_RISK || value <= -OBSERVATION_AT_RISK)
+      assertHistogramSumStaysFinite(known?.instrument, name, value, tags);
+    const entry = known ?? this.table.histogram(name, tags);
     const series = entry.instrument.bind(tags);
     series.observe(value);
-    const unit = entry.sampleUnit;
-    return this.recordSample({
-      name,
-      value,
-      type: MetricType.HISTOGRAM,
-      unit,
-      tags: sampleTags(series, tags),
-    });
+    const sample = newSample(name, value, MetricType.HISTOGRAM, entry.sampleUnit, sampleTags(series, tags));
+    return this.keep(entry.sampler, sample);
   }
 
   /**
@@ -102,6 +113,8 @@ export class CustomMetricsCollector extends BaseCollector {
    * unit's suffix, in the base unit (`revenue` in eur: `revenue_eur`; `fulfilment_time` in hours:
    * `fulfilment_time_seconds`). `context` (a JSON object) travels with the sample only, never as
    * a label. Returns the sample: type histogram, `value` and `unit` as given, a copy of `context`.
+   * An amount that is not finite in the base unit, or that would take the sum beyond ±8.99e307,
+   * is refused (InvalidValueError).
    */
   recordBusinessMetric(
     name: string,
@@ -122,17 +135,17 @@ export class CustomMetricsCollector extends BaseCollector {
     }
     const copy =
       context === undefined ? undefined : snapshotContext(name, context, this.settings.maxContextLength);
+    if (baseValue >= OBSERVATION_AT_RISK || baseValue <= -OBSERVATION_AT_RISK)
+      assertHistogramSumStaysFinite(this.business.histogramFor(name, resolved), name, baseValue, tags);
     const entry = this.business.resolve(name, resolved, tags);
     const series = entry.histogram.bind(tags);
     series.observe(baseValue);
-    return this.recordSample({
-      name,
-      value,
-      type: MetricType.HISTOGRAM,
-      unit: resolved.unit,
-      tags: sampleTags(series, tags),
-      context: copy,
-    });
+    const labels = sampleTags(series, tags);
+    const sample =
+      copy === undefined
+        ? newSample(name, value, MetricType.HISTOGRAM, resolved.unit, labels)
+        : newSampleWithContext(name, value, MetricType.HISTOGRAM, resolved.unit, labels, copy);
+    return this.keep(entry.sampler, sample);
   }
 
   /**
@@ -149,7 +162,11 @@ export class CustomMetricsCollector extends BaseCollector {
     return seriesValues(this.registry, 'gauge', this.table.displayNames('gauge'));
   }
 
-  /** Sets every series of every counter of this collector to zero; bound handles stay valid. */
+  /**
+   * Sets every series of every counter of this collector to zero; bound handles stay valid.
+   * Counters of anyone else in the registry are never touched (the collector records only into
+   * its own).
+   */
   resetCounters(): void {
     for (const counter of this.table.ownedCounters()) counter.reset();
   }
@@ -205,5 +222,22 @@ export class CustomMetricsCollector extends BaseCollector {
   defineBusinessMetric(name: string, options: BusinessMetricOptions = {}): Histogram {
     const { unit = MetricUnit.COUNT, ...rest } = options;
     return this.business.resolve(name, this.units.resolve(unit), undefined, rest).histogram;
+  }
+
+  /**
+   * Offers a seed-style call's sample to the buffer through the name's sampler (the same
+   * sampler `recordSample` would find by name, bound in the entry) and returns it: with its
+   * `sampleRate` when kept at a rate below 1; counted in `fw0_samples_sampled_out_total` when
+   * sampling leaves it out.
+   */
+  private keep(sampler: NameSampler, sample: SeedSample): PerformanceMetric {
+    const rate = sampler.admit();
+    if (rate === 0) {
+      this.sampledOut.add();
+      return sample;
+    }
+    if (rate < 1) sample.sampleRate = rate;
+    this.pushSample(sample);
+    return sample;
   }
 }

@@ -9,13 +9,14 @@ import {
   MetricConflictError,
   type MetricsRegistry,
   MetricUnit,
+  type NameSampler,
   normalizeLabelValue,
   normalizeUnit,
   OVERFLOW_LABELS,
   type Unit,
   validateLabelName,
-  validateMetricName,
 } from '@fw0/metrics-core';
+import { validateCustomName } from './custom-name.js';
 import { DefaultHelp } from './names.js';
 import type { ResolvedOptions } from './options.js';
 import { type InstrumentKind, inferUnit } from './unit-inference.js';
@@ -27,6 +28,8 @@ export interface InstrumentEntry<T extends AnyInstrument> {
   readonly displayName: string;
   /** Unit of the samples recorded into it (`count` when the metric has none). */
   readonly sampleUnit: Unit;
+  /** Sampler of the samples recorded under this name (bound once: no lookup per call). */
+  readonly sampler: NameSampler;
 }
 
 type InstrumentOf<K extends InstrumentKind> = K extends 'counter'
@@ -35,11 +38,11 @@ type InstrumentOf<K extends InstrumentKind> = K extends 'counter'
     ? Gauge
     : Histogram;
 
-/** How a definition is reached: adopt what the registry holds, or insist on these options. */
+/** How a definition is reached: reuse this collector's metric of that name, or insist on these options. */
 interface Resolution {
   /** Options the caller gave explicitly; the registry compares them with an existing metric. */
   readonly explicit: Omit<InstrumentDefinition, 'name'> | undefined;
-  /** Unit an adopted metric must have (business metrics); undefined: adopt whatever is there. */
+  /** Unit the collector's existing metric must have (business metrics); undefined: any. */
   readonly requiredUnit?: { readonly unit: Unit | undefined };
   /** HELP when the metric is created. */
   readonly help: string;
@@ -54,8 +57,13 @@ const RESERVED: Readonly<Record<InstrumentKind, readonly string[]>> = {
 /**
  * The metrics a collector records into, found by the caller's name (a counter by `x` or
  * `x_total` alike). A name seen for the first time is validated completely (name, tags) before
- * anything is created, then adopts the registry's metric of that name or defines it; past
- * `maxMetrics` metrics a new name is a ConfigError. Nothing changes when a check fails.
+ * anything is created, then defined in the registry; past `maxMetrics` metrics a new name is a
+ * ConfigError. Nothing changes when a check fails.
+ *
+ * A collector records only into metrics it defined itself. A name the registry already holds
+ * for someone else (another collector, `registry.counter()`, a self-metric) is a
+ * MetricConflictError: sharing it would let this collector's `resetCounters()` erase counts
+ * that are not its own, and make its values include them.
  */
 export class InstrumentTable {
   readonly counters = new Map<string, InstrumentEntry<Counter>>();
@@ -67,6 +75,7 @@ export class InstrumentTable {
   constructor(
     private readonly registry: MetricsRegistry,
     private readonly settings: ResolvedOptions,
+    private readonly samplerFor: (name: string) => NameSampler,
   ) {}
 
   /** Every counter this collector owns. */
@@ -85,19 +94,19 @@ export class InstrumentTable {
     return names;
   }
 
-  /** The entry of a counter named `name`, created (or adopted) on first use. */
+  /** The entry of a counter named `name`, created on first use. */
   counter(name: string, tags: LabelsInput | undefined, explicit?: Omit<InstrumentDefinition, 'name'>) {
     const help = explicit?.help ?? DefaultHelp.counter(name);
     return this.resolve('counter', this.counters, name, tags, { explicit, help });
   }
 
-  /** The entry of a gauge named `name`, created (or adopted) on first use. */
+  /** The entry of a gauge named `name`, created on first use. */
   gauge(name: string, tags: LabelsInput | undefined, explicit?: Omit<InstrumentDefinition, 'name'>) {
     const help = explicit?.help ?? DefaultHelp.gauge(name);
     return this.resolve('gauge', this.gauges, name, tags, { explicit, help });
   }
 
-  /** The entry of a histogram named `name`, created (or adopted) on first use. */
+  /** The entry of a histogram named `name`, created on first use. */
   histogram(
     name: string,
     tags: LabelsInput | undefined,
@@ -118,9 +127,10 @@ export class InstrumentTable {
     const known = entries.get(name);
     if (known !== undefined && resolution.explicit === undefined && resolution.requiredUnit === undefined)
       return known;
-    validateMetricName(name);
+    validateCustomName(name);
     if (tags !== undefined) validateTags(kind, name, tags);
     const existing = this.registry.getMetric(name);
+    if (existing !== undefined && !this.owned.has(existing)) throw this.notOwned(name, existing);
     let instrument: AnyInstrument;
     if (existing !== undefined && existing.type === kind && resolution.explicit === undefined) {
       const required = resolution.requiredUnit;
@@ -130,51 +140,105 @@ export class InstrumentTable {
           { subject: name, value: required.unit },
         );
       }
-      this.checkCapacity(name, existing);
       instrument = existing;
     } else {
-      this.checkCapacity(name, existing);
-      instrument = this.define(kind, name, resolution);
+      if (existing === undefined) this.checkCapacity(name);
+      instrument = this.define(kind, name, resolution, existing);
     }
     const displayName = this.owned.get(instrument) ?? name;
     const entry: InstrumentEntry<InstrumentOf<K>> = {
       instrument: instrument as InstrumentOf<K>,
       displayName,
       sampleUnit: instrument.unit ?? MetricUnit.COUNT,
+      sampler: this.samplerFor(name),
     };
     this.owned.set(instrument, displayName);
     entries.set(name, entry);
     return entry;
   }
 
-  private define(kind: InstrumentKind, name: string, resolution: Resolution): AnyInstrument {
+  /** The error for a name the registry holds for someone else than this collector. */
+  private notOwned(name: string, existing: AnyInstrument): MetricConflictError {
+    return new MetricConflictError(
+      `Metric "${name}" is already in the registry as a ${existing.type} that collector "${this.settings.name}" did not define (another collector's, or created with registry.${existing.type}()); a collector records only into metrics it defines: use another name`,
+      { subject: name, value: existing.type },
+    );
+  }
+
+  /**
+   * Defines the metric in the registry, or checks that `existing` (this collector's) matches the
+   * options given. Options left out of a re-definition are the existing metric's own, so only
+   * what the caller states can conflict. The registry checks the type, unit and shape; the HELP
+   * and series limit are compared here too, so that a re-definition that differs in them is a
+   * conflict whatever the registry's own rule.
+   */
+  private define(
+    kind: InstrumentKind,
+    name: string,
+    resolution: Resolution,
+    existing: AnyInstrument | undefined,
+  ): AnyInstrument {
     const { unit: explicitUnit, ...explicit } = resolution.explicit ?? {};
     const unit = resolution.requiredUnit
       ? resolution.requiredUnit.unit
-      : explicitUnit === undefined
-        ? inferUnit(kind, name)
-        : normalizeUnit(explicitUnit);
-    const limit = this.settings.maxSeriesPerMetric;
+      : explicitUnit !== undefined
+        ? normalizeUnit(explicitUnit)
+        : existing !== undefined
+          ? existing.unit
+          : inferUnit(kind, name);
+    const maxSeries = existing?.maxSeries ?? this.settings.maxSeriesPerMetric;
     const definition: InstrumentDefinition = {
-      ...(limit === undefined ? {} : { maxSeries: limit }),
+      ...(maxSeries === undefined ? {} : { maxSeries }),
       ...explicit,
       ...(unit === undefined || unit === MetricUnit.COUNT ? {} : { unit }),
       name,
-      help: resolution.help,
+      // The caller's own help (null included, for the registry to refuse), else the existing or default one.
+      help:
+        explicit.help !== undefined
+          ? explicit.help
+          : existing !== undefined
+            ? existing.help
+            : resolution.help,
     };
-    if (kind === 'counter') return this.registry.counter(definition);
-    if (kind === 'gauge') return this.registry.gauge(definition);
-    return this.registry.histogram(definition);
+    const instrument =
+      kind === 'counter'
+        ? this.registry.counter(definition)
+        : kind === 'gauge'
+          ? this.registry.gauge(definition)
+          : this.registry.histogram(definition);
+    // The registry handed back the existing metric unchanged: refusing now changes nothing.
+    if (existing !== undefined) assertSameDefinition(name, instrument, explicit);
+    return instrument;
   }
 
-  private checkCapacity(name: string, existing: AnyInstrument | undefined): void {
-    if (existing !== undefined && this.owned.has(existing)) return;
+  private checkCapacity(name: string): void {
     if (this.owned.size >= this.settings.maxMetrics) {
       throw new ConfigError(
         `Cannot record metric "${name}": collector "${this.settings.name}" already has maxMetrics=${this.settings.maxMetrics} metrics (put varying data in tags or context, not in names)`,
         { subject: name, value: this.settings.maxMetrics },
       );
     }
+  }
+}
+
+/** Throws MetricConflictError when the HELP or series limit stated differs from the metric's. */
+function assertSameDefinition(
+  name: string,
+  instrument: AnyInstrument,
+  stated: Omit<InstrumentDefinition, 'name' | 'unit'>,
+): void {
+  const { help, maxSeries } = stated;
+  if (help !== undefined && help !== '' && instrument.help !== '' && help !== instrument.help) {
+    throw new MetricConflictError(
+      `Metric "${name}" is already defined with help ${JSON.stringify(instrument.help)}; it cannot change to ${JSON.stringify(help)}`,
+      { subject: name, value: help },
+    );
+  }
+  if (maxSeries !== undefined && maxSeries !== instrument.maxSeries) {
+    throw new MetricConflictError(
+      `Metric "${name}" is already defined with maxSeries ${instrument.maxSeries}; it cannot change to ${maxSeries}`,
+      { subject: name, value: maxSeries },
+    );
   }
 }
 

@@ -11,6 +11,14 @@ export const DEFAULT_COLLECTOR_NAME = 'custom';
 /** The suffix counters carry in exposition; a counter may be named with or without it. */
 export const COUNTER_SUFFIX = '_total';
 
+/**
+ * Prefix of fw0's own metrics (`fw0_series_overflow_total`, `fw0_scrapes_total`...). A custom
+ * metric may not start with it: recording into a self-metric would corrupt it, and a custom
+ * metric created under a self-metric's name before the registry needs it would make the
+ * registry's own bookkeeping fail.
+ */
+export const RESERVED_PREFIX = 'fw0_';
+
 /** Label of the one series that takes every label set past a metric's series limit (value "true"). */
 export const OVERFLOW_LABEL = 'fw0_overflow';
 

@@ -1,4 +1,10 @@
-import { assertIntegerOption, type CollectorOptions, ConfigError, describeValue } from '@fw0/metrics-core';
+import {
+  assertIntegerOption,
+  type CollectorOptions,
+  ConfigError,
+  describeValue,
+  MetricsRegistry,
+} from '@fw0/metrics-core';
 import { DEFAULT_COLLECTOR_NAME } from './names.js';
 
 /** Options of {@link CustomMetricsCollector} and `getCustomCollector()`. */
@@ -38,6 +44,20 @@ export function resolveOptions(options: CustomCollectorOptions): ResolvedOptions
       value: options,
     });
   }
+  // `null` is "not given" for every option, as `??` reads it in BaseCollector.
+  if (options.registry != null && !(options.registry instanceof MetricsRegistry)) {
+    throw new ConfigError(
+      `Invalid option registry=${describeValue(options.registry)}: expected a MetricsRegistry from @fw0/metrics-core`,
+      { subject: 'registry', value: options.registry },
+    );
+  }
+  const logger: unknown = options.logger;
+  if (logger != null && !isLogger(logger)) {
+    throw new ConfigError(
+      `Invalid option logger=${describeValue(logger)}: expected an object with debug, warn and error methods`,
+      { subject: 'logger', value: logger },
+    );
+  }
   const name = options.name ?? DEFAULT_COLLECTOR_NAME;
   if (typeof name !== 'string' || name.trim() === '') {
     throw new ConfigError(`Invalid option name=${describeValue(name)}: expected a non-empty string`, {
@@ -49,8 +69,18 @@ export function resolveOptions(options: CustomCollectorOptions): ResolvedOptions
   assertIntegerOption('maxMetrics', maxMetrics, 1, 1_000_000);
   const maxContextLength = options.maxContextLength ?? 4096;
   assertIntegerOption('maxContextLength', maxContextLength, 2, 10_000_000);
-  const maxSeriesPerMetric = options.maxSeriesPerMetric;
+  const maxSeriesPerMetric = options.maxSeriesPerMetric ?? undefined;
   if (maxSeriesPerMetric !== undefined)
     assertIntegerOption('maxSeriesPerMetric', maxSeriesPerMetric, 1, 10_000_000);
   return { name, maxSeriesPerMetric, maxMetrics, maxContextLength };
+}
+
+function isLogger(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return (
+    typeof candidate.debug === 'function' &&
+    typeof candidate.warn === 'function' &&
+    typeof candidate.error === 'function'
+  );
 }
