@@ -17,6 +17,7 @@ const REQUIRED = [
   ['/usr/bin/stress-ng', 'stress-ng'],
   ['/usr/bin/openssl', 'openssl'],
   ['/usr/bin/curl', 'curl'],
+  ['/bin/ss', 'iproute2'],
   ['/usr/bin/wrk', 'wrk'],
 ];
 

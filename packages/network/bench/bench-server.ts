@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBinary } from '../../../test-support/binaries.js';
@@ -13,7 +14,11 @@ import {
 export interface BenchServer {
   readonly httpPort: number;
   readonly httpsPort: number;
+  /** More HTTP ports of the same server, one per variant of a side-by-side comparison. */
+  readonly sidePorts: readonly number[];
   readonly process: StartedProcess;
+  /** Connections each HTTP port has accepted so far, by port (asked on a control port, not counted). */
+  acceptedConnections(): Promise<ReadonlyMap<number, number>>;
   stop(): Promise<void>;
 }
 
@@ -59,14 +64,40 @@ export async function startBenchServer(): Promise<BenchServer> {
     directory.remove();
     throw error;
   }
-  const ports = JSON.parse(child.output().trim().split('\n')[0]!) as { http: number; https: number };
+  const ports = JSON.parse(child.output().trim().split('\n')[0]!) as {
+    http: number;
+    https: number;
+    side: number[];
+    control: number;
+  };
   return {
     httpPort: ports.http,
     httpsPort: ports.https,
+    sidePorts: ports.side,
     process: child,
+    acceptedConnections: () => askCounts(ports.control),
     async stop() {
       await child.stop();
       directory.remove();
     },
   };
+}
+
+/** GETs the control port (a connection of its own, closed after) and reads the counts it answers. */
+function askCounts(port: number): Promise<ReadonlyMap<number, number>> {
+  return new Promise((resolve, reject) => {
+    const request = get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 10_000 }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      response.on('end', () => {
+        const counts = JSON.parse(text) as Record<string, number>;
+        resolve(new Map(Object.entries(counts).map(([key, count]) => [Number(key), count])));
+      });
+    });
+    request.on('timeout', () => request.destroy(new Error('the bench server did not answer in 10 s')));
+    request.on('error', reject);
+  });
 }

@@ -1,6 +1,4 @@
 import { MetricsRegistry } from '@fw0/metrics-core';
-import { metrics as otelMetrics } from '@opentelemetry/api';
-import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import promClient from 'prom-client';
 import {
   BATCH,
@@ -9,6 +7,8 @@ import {
   printComparison,
   type Targets,
 } from '../../../bench-support/harness.js';
+// Core's helper: a MeterProvider with a reader, without which the OpenTelemetry SDK aggregates nothing.
+import { otelMeter } from '../../core/bench/otel-reader.js';
 import type { HttpOutcome } from '../src/http-measurement.js';
 import { NetworkMetricsCollector } from '../src/index.js';
 import { defineProbeInstruments } from '../src/probe-instruments.js';
@@ -22,6 +22,8 @@ const OUTCOMES: HttpOutcome[] = Array.from({ length: BATCH }, (_, n) => {
   const processing = 0.0001 * (1 + ((n * 7919) % 20));
   const transfer = 0.00002 * (1 + ((n * 104_729) % 10));
   return {
+    url: TARGET,
+    endedAt: 0,
     failure: undefined,
     durationSeconds: processing + transfer,
     phases: { resolve: 0, connect: 0, tls: 0, processing, transfer },
@@ -85,8 +87,7 @@ export async function benchRecording(targets: Targets): Promise<void> {
   const promProcessing = promPhaseHistogram.labels({ target: TARGET, phase: 'processing' });
   const promTransfer = promPhaseHistogram.labels({ target: TARGET, phase: 'transfer' });
 
-  otelMetrics.disable();
-  const meter = new MeterProvider().getMeter('bench');
+  const { meter, reader } = otelMeter('bench');
   const otelGauge = meter.createGauge('o_http_duration');
   const otelLast = meter.createGauge('o_last');
   const otelCounter = meter.createCounter('o_attempts');
@@ -138,6 +139,14 @@ export async function benchRecording(targets: Targets): Promise<void> {
     },
   };
   rows.push(probeRow);
+  // What the OpenTelemetry side recorded is really aggregated: the reader sees the attempts.
+  const { resourceMetrics } = await reader.collect();
+  const otelAttempts = resourceMetrics.scopeMetrics
+    .flatMap((scope) => scope.metrics)
+    .find((metric) => metric.descriptor.name === 'o_attempts');
+  if (otelAttempts === undefined || otelAttempts.dataPoints.length === 0) {
+    throw new Error('the OpenTelemetry anchor aggregated nothing: its MeterProvider has no reader');
+  }
 
   const network = new NetworkMetricsCollector({ registry: new MetricsRegistry() });
   const upload = network.bindThroughput('upload');

@@ -5,120 +5,261 @@ import type { Targets } from '../../../bench-support/harness.js';
 import { NetworkMetricsCollector } from '../src/index.js';
 import type { BenchServer } from './bench-server.js';
 
-/** Requests per variant: ROUNDS rounds of PER_ROUND sequential requests, variants interleaved. */
+/**
+ * Requests per variant: ROUNDS rounds; in each, BLOCKS blocks of BLOCK sequential requests per
+ * variant, the variants alternating block by block.
+ */
 const ROUNDS = 20;
-const PER_ROUND = 500;
+const BLOCKS = 25;
+const BLOCK = 20;
 const WARM_UP = 100;
 
 interface Variant {
   readonly name: string;
-  /** Prepares a fresh client; returns one request and the clean-up. */
-  setUp(): { request: () => Promise<unknown>; tearDown: () => Promise<unknown> };
+  /** Prepares a fresh client of `origin`; returns one request and the clean-up. */
+  setUp(origin: string): { request: () => Promise<unknown>; tearDown: () => Promise<unknown> };
 }
 
-/** A dispatch handler that does nothing but wait for the end of the response. */
-function dispatchOnce(agent: Agent, origin: string): Promise<void> {
+/**
+ * The fairest plain-undici baseline: a dispatch handler that reads what a measurement needs to
+ * read, the status (defining `onResponseStart` is what makes undici parse the headers) and the
+ * body (`onResponseData`, counting bytes), and ends on `onResponseEnd`. A handler without those
+ * two skips header parsing altogether: a floor no real client stands on.
+ */
+class CountingHandler implements Dispatcher.DispatchHandler {
+  statusCode = 0;
+  bytes = 0;
+
+  constructor(
+    private readonly resolve: (bytes: number) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  onRequestStart(): void {}
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+    this.statusCode = statusCode;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.bytes += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    if (this.statusCode === 200) this.resolve(this.bytes);
+    else this.reject(new Error(`status ${this.statusCode}`));
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    this.reject(error);
+  }
+}
+
+function dispatchOnce(agent: Agent, origin: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const handler: Dispatcher.DispatchHandler = {
-      onRequestStart() {},
-      onResponseEnd: () => resolve(),
-      onResponseError: (_controller, error) => reject(error),
-    };
-    agent.dispatch({ origin, path: '/', method: 'GET' }, handler);
+    agent.dispatch({ origin, path: '/', method: 'GET' }, new CountingHandler(resolve, reject));
   });
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+/** Nanoseconds of arithmetic (timed hot, in a loop) that the calibration variant adds to each request. */
+const CALIBRATION_NS = 500;
+
+let sink = 0;
+function arithmetic(iterations: number): void {
+  let value = sink;
+  for (let i = 0; i < iterations; i++) value = (value * 1.000001 + i) % 1e9;
+  sink = value;
 }
 
-const percent = (ours: number, base: number) => {
-  const added = ((ours - base) / base) * 100;
+/** Iterations of {@link arithmetic} that take about `ns` nanoseconds when hot (fastest of 50 timings). */
+function iterationsFor(ns: number): number {
+  const iterations = 10_000;
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < 50; run++) {
+    const started = performance.now();
+    arithmetic(iterations);
+    fastest = Math.min(fastest, (performance.now() - started) * 1e6);
+  }
+  return Math.max(1, Math.round((ns * iterations) / fastest));
+}
+
+/**
+ * The baseline plus a fixed amount of pure computation per request: what that much CPU work
+ * really adds to a request on this machine. On a quiet machine 0.5 µs adds about 0.5 µs; on a
+ * loaded one (other processes competing for the cores, caches shared) it adds several times
+ * more, and so does every other bit of work done per request, the instrumentation's included.
+ */
+class CalibrationHandler extends CountingHandler {
+  constructor(
+    resolve: (bytes: number) => void,
+    reject: (error: Error) => void,
+    private readonly iterations: number,
+  ) {
+    super(resolve, reject);
+  }
+
+  override onResponseEnd(): void {
+    arithmetic(this.iterations);
+    super.onResponseEnd();
+  }
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const above = Math.min(sorted.length - 1, below + 1);
+  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
+}
+
+const median = (values: readonly number[]) => quantile(values, 0.5);
+
+const percent = (ratio: number) => {
+  const added = (ratio - 1) * 100;
   return `${added >= 0 ? '+' : ''}${added.toFixed(1)}%`;
 };
 
+/** Median, quartiles and extremes of the per-round ratios, as added percentages. */
+function spread(ratios: readonly number[]): string {
+  return `median ${percent(median(ratios))} (quartiles ${percent(quantile(ratios, 0.25))} to ${percent(quantile(ratios, 0.75))}, range ${percent(Math.min(...ratios))} to ${percent(Math.max(...ratios))})`;
+}
+
 /**
- * The cost of instrumentation: 10,000 sequential keep-alive GET requests per variant to the same
- * loopback server (another process), plain undici beside measureHttpRequest, in 20 interleaved
- * rounds of 500 (order rotated each round) so that load from elsewhere hits every variant alike.
- * Each round gets a fresh Agent or collector; closing the collector also drops its
- * diagnostics-channel subscription, so plain rounds run without it. Wall and CPU time per
- * request are the medians of the rounds.
+ * The cost of instrumentation: 10,000 sequential keep-alive GET requests per variant to one
+ * loopback server (another process), plain undici beside measureHttpRequest. Each of 20 rounds
+ * sets up a fresh client per variant (closing the collector also drops its diagnostics-channel
+ * subscription, so plain rounds run without it), then alternates the variants block by block
+ * (25 blocks of 20 requests each, order rotated), so that load from elsewhere on a shared
+ * machine hits every variant alike; a round's ratio compares sums of interleaved blocks, and the
+ * figure is the median of the 20 per-round ratios, with their spread. Each variant talks to a
+ * port of its own, and the server counts the connections each port accepted: the variants must
+ * use as many, or keep-alive would differ and the comparison with it.
  */
 export async function benchRequestOverhead(server: BenchServer, targets: Targets): Promise<void> {
-  const origin = `http://127.0.0.1:${server.httpPort}`;
-  const url = `${origin}/`;
   const variants: Variant[] = [
     {
       name: 'undici request() + body.dump()',
-      setUp() {
+      setUp(origin) {
         const agent = new Agent();
         const request = async () => (await agent.request({ origin, path: '/', method: 'GET' })).body.dump();
         return { request, tearDown: () => agent.close() };
       },
     },
     {
-      name: 'undici dispatch(), minimal handler',
-      setUp() {
+      name: 'undici dispatch(), status + body bytes',
+      setUp(origin) {
         const agent = new Agent();
         return { request: () => dispatchOnce(agent, origin), tearDown: () => agent.close() };
       },
     },
     {
+      name: `undici dispatch() + ${CALIBRATION_NS} ns of arithmetic (calibration)`,
+      setUp(origin) {
+        const agent = new Agent();
+        const iterations = iterationsFor(CALIBRATION_NS);
+        const request = () =>
+          new Promise<number>((resolve, reject) => {
+            agent.dispatch(
+              { origin, path: '/', method: 'GET' },
+              new CalibrationHandler(resolve, reject, iterations),
+            );
+          });
+        return { request, tearDown: () => agent.close() };
+      },
+    },
+    {
       name: 'fw0 measureHttpRequest()',
-      setUp() {
+      setUp(origin) {
         const network = new NetworkMetricsCollector({ registry: new MetricsRegistry() });
-        const request = async () => {
-          if ((await network.measureHttpRequest(url, 5000)) === null) throw new Error('probe failed');
+        const url = `${origin}/`;
+        // The promise as measureHttpRequest returns it, as dispatch()'s is (no async wrapper
+        // adding a promise and a tick per request to one side only); the success rate says
+        // at the end whether every request succeeded.
+        const request = () => network.measureHttpRequest(url, 5000);
+        const tearDown = async () => {
+          const [rate] = network.getSuccessRates();
+          await network.close();
+          if (rate === undefined || rate.successes !== rate.attempts) {
+            throw new Error(`measureHttpRequest failed: ${JSON.stringify(rate)}`);
+          }
         };
-        return { request, tearDown: () => network.close() };
+        return { request, tearDown };
       },
     },
   ];
+  const ports = server.sidePorts;
+  if (ports.length < variants.length) throw new Error(`the bench server has ${ports.length} side ports`);
   const wall = variants.map((): number[] => []);
   const cpu = variants.map((): number[] => []);
+  const connections = variants.map((): number[] => []);
   for (let round = 0; round < ROUNDS; round++) {
-    for (let i = 0; i < variants.length; i++) {
-      const index = (round + i) % variants.length;
-      const { request, tearDown } = variants[index]!.setUp();
-      for (let n = 0; n < WARM_UP; n++) await request();
-      const startedCpu = process.cpuUsage();
-      const started = performance.now();
-      for (let n = 0; n < PER_ROUND; n++) await request();
-      wall[index]!.push(((performance.now() - started) * 1000) / PER_ROUND);
-      const used = process.cpuUsage(startedCpu);
-      cpu[index]!.push((used.user + used.system) / PER_ROUND);
-      await tearDown();
+    const acceptedBefore = await server.acceptedConnections();
+    const clients = variants.map((variant, index) => variant.setUp(`http://127.0.0.1:${ports[index]}`));
+    for (const { request } of clients) for (let n = 0; n < WARM_UP; n++) await request();
+    const roundWall = variants.map(() => 0);
+    const roundCpu = variants.map(() => 0);
+    for (let block = 0; block < BLOCKS; block++) {
+      for (let i = 0; i < variants.length; i++) {
+        const index = (round + block + i) % variants.length;
+        const { request } = clients[index]!;
+        const startedCpu = process.cpuUsage();
+        const started = performance.now();
+        for (let n = 0; n < BLOCK; n++) await request();
+        roundWall[index]! += performance.now() - started;
+        const used = process.cpuUsage(startedCpu);
+        roundCpu[index]! += used.user + used.system;
+      }
     }
+    for (const { tearDown } of clients) await tearDown();
+    const acceptedAfter = await server.acceptedConnections();
+    variants.forEach((_variant, index) => {
+      const port = ports[index]!;
+      wall[index]!.push((roundWall[index]! * 1000) / (BLOCKS * BLOCK));
+      cpu[index]!.push(roundCpu[index]! / (BLOCKS * BLOCK));
+      connections[index]!.push((acceptedAfter.get(port) ?? 0) - (acceptedBefore.get(port) ?? 0));
+    });
   }
-  const [request, dispatch, ours] = wall.map(median) as [number, number, number];
-  const [requestCpu, dispatchCpu, oursCpu] = cpu.map(median) as [number, number, number];
-  console.log(
-    `\n### Instrumentation cost: ${ROUNDS * PER_ROUND} sequential keep-alive loopback requests per variant (medians of ${ROUNDS} interleaved rounds)\n`,
-  );
-  console.log('| variant | wall µs/request | vs dispatch | CPU µs/request | vs dispatch |');
-  console.log('|---|---|---|---|---|');
-  const rows: [string, number, number][] = [
-    [variants[0]!.name, request, requestCpu],
-    [variants[1]!.name, dispatch, dispatchCpu],
-    [variants[2]!.name, ours, oursCpu],
+  const [requestWall, dispatchWall, calibrationWall, oursWall] = wall as [
+    number[],
+    number[],
+    number[],
+    number[],
   ];
-  for (const [name, time, used] of rows) {
-    console.log(
-      `| ${name} | ${time.toFixed(1)} | ${percent(time, dispatch)} | ${used.toFixed(1)} | ${percent(used, dispatchCpu)} |`,
-    );
-  }
-  targets.check(
-    'instrumentation adds under 5% to loopback request time (measureHttpRequest vs undici request())',
-    ours < request * 1.05,
-    `${ours.toFixed(1)} µs vs ${request.toFixed(1)} µs = ${percent(ours, request)}`,
-  );
-  // The target compares with plain undici as applications use it (request()). Against a bare
-  // dispatch() with a handler that does nothing (no body stream, no promise), it is shown for
-  // reference: that floor is not something an application measures with.
+  const [, dispatchCpu] = cpu as [number[], number[], number[], number[]];
+  const ratios = (ours: number[], base: number[]) => ours.map((value, round) => value / base[round]!);
+  const vsDispatch = ratios(oursWall, dispatchWall);
+  const vsRequest = ratios(oursWall, requestWall);
   console.log(
-    `\nFor reference, against a bare undici dispatch() with a do-nothing handler: ${ours.toFixed(1)} µs vs ${dispatch.toFixed(1)} µs = ${percent(ours, dispatch)}`,
+    `\n### Instrumentation cost: ${ROUNDS * BLOCKS * BLOCK} sequential keep-alive loopback requests per variant (${ROUNDS} rounds, variants alternating in blocks of ${BLOCK})\n`,
+  );
+  console.log(
+    '| variant | wall µs/request | vs dispatch (median of rounds) | CPU µs/request | vs dispatch (median of rounds) | connections per round |',
+  );
+  console.log('|---|---|---|---|---|---|');
+  variants.forEach((variant, index) => {
+    const opened = connections[index]!;
+    const low = Math.min(...opened);
+    const high = Math.max(...opened);
+    console.log(
+      `| ${variant.name} | ${median(wall[index]!).toFixed(1)} | ${percent(median(ratios(wall[index]!, dispatchWall)))} | ${median(cpu[index]!).toFixed(1)} | ${percent(median(ratios(cpu[index]!, dispatchCpu)))} | ${low === high ? low : `${low} to ${high}`} |`,
+    );
+  });
+  console.log(`\nPer-round wall ratio, fw0 / undici dispatch(): ${spread(vsDispatch)}`);
+  console.log(`Per-round wall ratio, fw0 / undici request(): ${spread(vsRequest)}`);
+  const calibration = median(ratios(calibrationWall, dispatchWall));
+  const expected = 1 + CALIBRATION_NS / 1000 / median(dispatchWall);
+  console.log(
+    `Calibration: ${CALIBRATION_NS} ns of arithmetic per request added ${percent(calibration)} here, where its own time is ${percent(expected)}: this run turns 1 µs of CPU work per request into about ${((calibration - 1) / (expected - 1)).toFixed(1)} µs of request time.`,
+  );
+  const sameConnections = connections.every((opened) => median(opened) === median(connections[1]!));
+  targets.check(
+    'instrumentation adds under 5% to loopback request time (measureHttpRequest vs undici dispatch() reading status and body, median of paired rounds)',
+    median(vsDispatch) < 1.05 && sameConnections,
+    `${percent(median(vsDispatch))} (${median(oursWall).toFixed(1)} µs vs ${median(dispatchWall).toFixed(1)} µs)${sameConnections ? '' : '; the variants opened different numbers of connections'}`,
+  );
+  targets.check(
+    'instrumentation adds under 5% to loopback request time (measureHttpRequest vs undici request(), median of paired rounds)',
+    median(vsRequest) < 1.05,
+    `${percent(median(vsRequest))} (${median(oursWall).toFixed(1)} µs vs ${median(requestWall).toFixed(1)} µs)`,
   );
 }

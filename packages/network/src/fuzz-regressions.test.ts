@@ -1,6 +1,7 @@
 import {
   ConfigError,
   InvalidLabelError,
+  InvalidTargetError,
   InvalidValueError,
   MetricsRegistry,
   serializeOpenMetrics,
@@ -73,5 +74,41 @@ describe('bad-input regressions', () => {
       await network.close();
       await server.close();
     }
+  });
+
+  it('refuses a dispatcher name that cannot be a label value, so the others are still exported', async () => {
+    // A lone surrogate was accepted by observeDispatcher and failed when its gauges were set at
+    // collection, which stopped the refresh of the dispatchers observed after it.
+    const network = new NetworkMetricsCollector({ registry: new MetricsRegistry() });
+    const stats = { connected: 1, pending: 0, running: 0, size: 0 };
+    network.observeDispatcher({ stats }, 'first');
+    expect(() => network.observeDispatcher({ stats }, 'bad\uD800')).toThrow(ConfigError);
+    network.observeDispatcher({ stats }, 'last');
+    const snapshot = await network.registry.collect();
+    const size = snapshot.families.find((family) => family.name === 'undici_pool_size');
+    expect(size?.series.map((series) => series.labels)).toEqual([{ name: 'first' }, { name: 'last' }]);
+    await network.close();
+  });
+
+  it('refuses a collector name or registry that would fail inside the base class, with ConfigError', () => {
+    for (const name of ['', 5, '\uDC00', {}]) {
+      expect(() => new NetworkMetricsCollector({ name: name as string })).toThrow(ConfigError);
+    }
+    for (const registry of [{}, 5, 'registry']) {
+      expect(() => new NetworkMetricsCollector({ registry: registry as never })).toThrow(ConfigError);
+    }
+    // A refused name never half-registers: the registry takes the same collector name afterwards.
+    const registry = new MetricsRegistry();
+    expect(() => new NetworkMetricsCollector({ registry, name: '\uD800' })).toThrow(ConfigError);
+    expect(registry.collectors).toEqual([]);
+  });
+
+  it('accepts brackets around IPv6 addresses only', () => {
+    const network = new NetworkMetricsCollector({ registry: new MetricsRegistry() });
+    for (const host of ['[localhost]', '[127.0.0.1]', '[]', '[db.internal]']) {
+      expect(() => network.measureTcpLatency(host, 5432, 1000)).toThrow(InvalidTargetError);
+    }
+    expect(network.getSuccessRates()).toEqual([]);
+    return network.close();
   });
 });

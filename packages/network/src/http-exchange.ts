@@ -2,22 +2,42 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { classifyFailure } from './failure-reason.js';
+import type { ResolvedHttpOptions } from './http-options.js';
+import type { IntrusiveList, ListNode } from './intrusive-list.js';
 import { FailureReason } from './names.js';
 import { expectSocket, type SocketClaimant } from './socket-link.js';
 import { type SocketTiming, socketTiming } from './timed-connector.js';
 
-/** What one request asks for. */
+/** What one request asks for: built once per target and options, and reused by every measurement. */
 export interface ExchangeRequest {
   readonly origin: string;
   readonly path: string;
   readonly method: 'GET' | 'HEAD';
-  readonly headers: Readonly<Record<string, string>> | undefined;
   /** Largest body accepted, in bytes; past it the exchange aborts with `too_large`. */
   readonly maxBodyBytes: number;
   /** Keep the body (bounded by `maxBodyBytes`) for matching. */
   readonly keepBody: boolean;
-  /** Reuse the connection afterwards (false sends `connection: close`). */
-  readonly keepAlive: boolean;
+  /**
+   * What undici's `dispatch` is given (origin, path, method, headers, and `reset` when the
+   * connection must not be reused). undici reads it and never writes to it, so one object serves
+   * every request.
+   */
+  readonly dispatch: Dispatcher.DispatchOptions;
+}
+
+/** The request of one hop to `origin` + `path` under `options`. */
+export function exchangeRequest(origin: string, path: string, options: ResolvedHttpOptions): ExchangeRequest {
+  const { method, headers, maxBodyBytes, bodyMatches, keepAlive } = options;
+  const dispatch: Dispatcher.DispatchOptions = { origin, path, method, reset: !keepAlive };
+  if (headers !== undefined) dispatch.headers = headers;
+  return Object.freeze({
+    origin,
+    path,
+    method,
+    maxBodyBytes,
+    keepBody: bodyMatches !== undefined,
+    dispatch: Object.freeze(dispatch),
+  });
 }
 
 /** Told when an exchange has ended. */
@@ -37,7 +57,7 @@ export interface ExchangeFailure {
  * body bytes against the limit, and links the request to its connection's timings. Its owner
  * hears once that it ended, on success, failure or abort.
  */
-export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant {
+export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant, ListNode<HttpExchange> {
   readonly origin: string;
   readonly method: 'GET' | 'HEAD';
   readonly path: string;
@@ -56,6 +76,9 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant 
   bodyBytes = 0;
   chunks: Buffer[] | undefined;
   failure: ExchangeFailure | undefined;
+  listPrevious: HttpExchange | undefined;
+  listNext: HttpExchange | undefined;
+  listed = false;
   private controller: Dispatcher.DispatchController | undefined;
   private socket: Socket | undefined;
   private finished = false;
@@ -64,6 +87,8 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant 
     private readonly request: ExchangeRequest,
     startedAt: number,
     private readonly owner: ExchangeOwner,
+    /** The exchanges waiting for a connection: this one is listed from its start until it has one or ends. */
+    private readonly waiting: IntrusiveList<HttpExchange>,
   ) {
     this.origin = request.origin;
     this.method = request.method;
@@ -74,12 +99,9 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant 
 
   /** Sends the request through `dispatcher`. */
   start(dispatcher: Dispatcher): void {
-    const { origin, path, method, headers, keepAlive } = this.request;
+    this.waiting.add(this);
     try {
-      dispatcher.dispatch(
-        { origin, path, method, ...(headers === undefined ? {} : { headers }), reset: !keepAlive },
-        this,
-      );
+      dispatcher.dispatch(this.request.dispatch, this);
     } catch (error) {
       this.fail(classifyFailure(error), error);
     }
@@ -101,6 +123,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant 
 
   onSocket(socket: object): void {
     this.linked = true;
+    this.waiting.delete(this);
     this.socket = socket as Socket;
     const timing = socketTiming(socket);
     if (timing === undefined) return;
@@ -124,9 +147,9 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant 
     this.firstByteAt ??= performance.now();
     this.statusCode = statusCode;
     const length = headers['content-length'];
-    if (typeof length === 'string' && /^\d+$/.test(length)) this.contentLength = Number(length);
+    if (typeof length === 'string') this.contentLength = decimalLength(length);
     const location = headers.location;
-    this.location = typeof location === 'string' ? location : undefined;
+    if (typeof location === 'string') this.location = location;
     if (this.contentLength > this.request.maxBodyBytes) this.tooLarge(this.contentLength);
   }
 
@@ -144,6 +167,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant 
     if (this.finished) return;
     this.finished = true;
     this.endedAt = performance.now();
+    this.waiting.delete(this);
     // Settled at once. undici reuses this connection only after a full event-loop cycle (a
     // setImmediate queued right after this callback), so a request made back to back goes out
     // on another connection; deferring every caller by a cycle would cost each measurement more
@@ -166,6 +190,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant 
     if (this.finished) return;
     this.finished = true;
     this.endedAt = performance.now();
+    this.waiting.delete(this);
     this.failure = { reason, error };
     // Destroying the connection with an error fails this request for good. Aborting through the
     // controller instead makes undici (7.x) keep the request queued, reconnect for it and leave
@@ -176,6 +201,23 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant 
     }
     this.owner.exchangeSettled(this);
   }
+}
+
+/**
+ * A Content-Length value, in bytes: decimal digits only (no sign, space or exponent), else -1.
+ * A loop over the characters, as this runs for every response (a regular expression costs more).
+ */
+function decimalLength(text: string): number {
+  const length = text.length;
+  if (length === 0) return -1;
+  let value = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  // Past 15 digits the running sum may have rounded: let Number() round the whole once.
+  return length > 15 ? Number(text) : value;
 }
 
 function failureError(failure: ExchangeFailure | undefined): Error {

@@ -6,7 +6,8 @@ import { requireBinary } from '../../../test-support/binaries.js';
 import { freePort } from '../../../test-support/processes.js';
 import { NetworkMetricName as Name } from './names.js';
 import { NetworkMetricsCollector } from './network-collector.js';
-import { startUnansweredPort } from './test-support/hosts.js';
+import type { HttpProbeContext, NetworkCollectorOptions } from './options.js';
+import { localLookup, startUnansweredPort } from './test-support/hosts.js';
 import { seriesValue } from './test-support/metrics.js';
 import { sleep, startHttpServer, startSilentServer } from './test-support/servers.js';
 
@@ -18,10 +19,11 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-function collector(): NetworkMetricsCollector {
+function collector(options: Partial<NetworkCollectorOptions> = {}): NetworkMetricsCollector {
   const created = new NetworkMetricsCollector({
     registry: new MetricsRegistry(),
     maxSamplesPerSecond: false,
+    ...options,
   });
   cleanup.push(() => created.close());
   return created;
@@ -70,6 +72,19 @@ describe('measureHttpRequest failures', () => {
     await silent.idle(2000); // the server saw the connection close
   });
 
+  it('takes the timeout, in milliseconds, from an options object too', async () => {
+    const silent = await track(await startSilentServer());
+    const network = collector();
+    const target = `http://127.0.0.1:${silent.port}/`;
+    const { result, ms } = await timed(
+      network.measureHttpRequest(target, { timeoutMs: 300, method: 'HEAD' }),
+    );
+    expect(result).toBeNull();
+    expect(ms).toBeGreaterThanOrEqual(299);
+    expect(ms).toBeLessThan(300 + LATE_MS);
+    expect(failures(network, target, 'timeout')).toBe(1);
+  });
+
   it('regression: a timed-out request does not make undici reconnect and leave an idle socket', async () => {
     // Aborting through undici's controller kept the request queued; undici reconnected for it
     // and left the new connection open and idle.
@@ -101,11 +116,34 @@ describe('measureHttpRequest failures', () => {
     expect(listing.stdout.trim()).toBe('');
   });
 
-  it('counts a name that does not resolve as dns', async () => {
-    const network = collector();
+  it('counts a name that does not resolve as dns (resolved by the lookup option, no DNS query)', async () => {
+    const { lookup, asked } = localLookup();
+    const network = collector({ lookup });
     const target = 'http://fw0-network-test.invalid/';
     expect(await network.measureHttpRequest(target, 5000)).toBeNull();
     expect(failures(network, target, 'dns')).toBe(1);
+    expect(asked).toEqual(['fw0-network-test.invalid']);
+  });
+
+  it('connects to the address the lookup option gives, timing it as the resolve phase', async () => {
+    const seen: (string | undefined)[] = [];
+    const web = await track(
+      await startHttpServer((request, response) => {
+        seen.push(request.headers.host);
+        response.end('ok');
+      }),
+    );
+    const { lookup, asked } = localLookup({ 'api.fw0.test': '127.0.0.1' });
+    const network = collector({ lookup });
+    const sample = await network.measureHttpRequest(`http://api.fw0.test:${web.port}/`, 5000);
+    expect(sample).not.toBeNull();
+    expect(asked).toEqual(['api.fw0.test']);
+    expect(seen).toEqual([`api.fw0.test:${web.port}`]);
+    const phases = (sample!.context as HttpProbeContext).phases;
+    expect(phases.resolve).toBeGreaterThan(0);
+    // An IP address is never looked up.
+    expect(await network.measureHttpRequest(`${web.origin}/`, 5000)).not.toBeNull();
+    expect(asked).toEqual(['api.fw0.test']);
   });
 
   it('throws InvalidTargetError at once for anything but an http(s) URL, recording nothing', () => {
@@ -185,6 +223,11 @@ describe('measureHttpRequest failures', () => {
     );
     expect(() => network.measureHttpRequest(url, 1000, { validStatusCodes: [] })).toThrow(ConfigError);
     expect(() => network.measureHttpRequest(url, 1000, { followRedirects: 1.5 })).toThrow(ConfigError);
+    // The seed's seconds are not reinterpreted: below 1 ms is refused, naming the unit.
+    expect(() => network.measureHttpRequest(url, 0.5)).toThrow(/timeoutMs=0\.5: expected milliseconds/);
+    expect(() => network.measureHttpRequest(url, { timeoutMs: 0 })).toThrow(ConfigError);
+    expect(() => network.measureHttpRequest(url, null as unknown as number)).toThrow(ConfigError);
+    expect(() => network.measureHttpRequest(url, { timeoutMs: 1000 } as never, {})).toThrow(ConfigError);
     expect(network.getSuccessRates()).toEqual([]);
     await network.close();
     expect(() => network.measureHttpRequest(url)).toThrow(ClosedError);

@@ -1,16 +1,27 @@
 import { performance } from 'node:perf_hooks';
 import { TimeoutError } from '@fw0/metrics-core';
 import type { Agent } from 'undici';
-import { type ExchangeFailure, type ExchangeOwner, HttpExchange } from './http-exchange.js';
+import {
+  type ExchangeFailure,
+  type ExchangeOwner,
+  type ExchangeRequest,
+  exchangeRequest,
+  HttpExchange,
+} from './http-exchange.js';
 import { isValidStatus, type ResolvedHttpOptions } from './http-options.js';
 import { addHopPhases, type PhaseDurations, zeroPhases } from './http-phases.js';
+import type { IntrusiveList } from './intrusive-list.js';
 import { FailureReason } from './names.js';
 import type { Expirable } from './probe-deadline.js';
 import type { HttpTarget } from './targets.js';
 
 /** What an HTTP measurement found. Durations in seconds, sizes in bytes. */
 export interface HttpOutcome {
+  /** The URL measured, as its label (no credentials, no fragment). */
+  readonly url: string;
   readonly failure: ExchangeFailure | undefined;
+  /** When it ended, in `performance.now()` milliseconds. */
+  readonly endedAt: number;
   readonly durationSeconds: number;
   /** Phase durations in seconds; they add up to `durationSeconds` on success. */
   readonly phases: Readonly<PhaseDurations>;
@@ -28,26 +39,51 @@ export interface HttpOutcome {
 /** What a measurement needs from its prober. */
 export interface MeasurementHost {
   readonly agent: Agent;
-  /** Exchanges in flight on the agent. */
-  readonly active: Set<HttpExchange>;
+  /** Exchanges of the agent still waiting for a connection. */
+  readonly waiting: IntrusiveList<HttpExchange>;
   watch(measurement: Expirable): void;
   unwatch(measurement: Expirable): void;
   /** Called when `exchange` gave up before getting a connection. */
   abandoned(exchange: HttpExchange): void;
 }
 
+/** Turns an outcome into what the measurement resolves to; `context` is passed through. */
+export type MeasurementFinish<T, C> = (outcome: HttpOutcome, context: C) => T;
+
 /**
  * One HTTP measurement: its hops (redirects followed), its deadline and the caller's signal, and
- * the outcome handed to `finish` once. Driven by callbacks, with one promise for the caller.
+ * the outcome handed to `finish` once. Driven by callbacks, with one promise for the caller
+ * (whose functions the prober sets). The measurement is its own outcome: the fields below are
+ * filled when it completes, so that nothing else is allocated per request.
  */
-export class HttpMeasurement<T> implements ExchangeOwner, Expirable {
+export class HttpMeasurement<T, C> implements ExchangeOwner, Expirable, HttpOutcome {
   readonly deadlineAt: number;
+  listPrevious: Expirable | undefined;
+  listNext: Expirable | undefined;
+  listed = false;
+  resolve: (result: T) => void = noop;
+  reject: (error: unknown) => void = noop;
+
+  failure: ExchangeFailure | undefined;
+  endedAt = 0;
+  durationSeconds = 0;
+  readonly phases = zeroPhases();
+  statusCode = 0;
+  contentLength = -1;
+  bodyBytes = 0;
+  connectionReused = false;
+  redirects = 0;
+  /** Whether the final request used TLS. */
+  tls: boolean;
+  certificateExpiry: number | undefined;
+  regexFailed = false;
+
   private readonly startedAt: number;
-  private readonly phases = zeroPhases();
-  private url: URL;
-  private redirects = 0;
+  /** The URL of the current hop. */
+  private hopUrl: URL;
   private exchange: HttpExchange | undefined;
   private stopped: ExchangeFailure | undefined;
+  private signal: AbortSignal | undefined;
   private onAbort: (() => void) | undefined;
   private done = false;
 
@@ -56,26 +92,36 @@ export class HttpMeasurement<T> implements ExchangeOwner, Expirable {
     private readonly target: HttpTarget,
     private readonly timeoutMs: number,
     private readonly options: ResolvedHttpOptions,
-    private readonly signal: AbortSignal | undefined,
-    private readonly finish: (outcome: HttpOutcome) => T,
-    private readonly resolve: (result: T) => void,
-    private readonly reject: (error: unknown) => void,
+    private readonly finish: MeasurementFinish<T, C>,
+    private readonly context: C,
   ) {
     this.startedAt = performance.now();
     this.deadlineAt = this.startedAt + timeoutMs;
-    this.url = target.url;
+    this.hopUrl = target.url;
+    this.tls = target.tls;
   }
 
-  /** Starts the first request. */
-  start(): void {
+  get url(): string {
+    return this.target.label;
+  }
+
+  /** Starts the first request; `signal` (the caller's) ends the measurement early. */
+  start(signal: AbortSignal | undefined): void {
     this.host.watch(this);
-    if (this.signal !== undefined) {
-      const signal = this.signal;
+    if (signal !== undefined) {
+      this.signal = signal;
       this.onAbort = () => this.stop(FailureReason.ABORTED, abortError(signal.reason));
       if (signal.aborted) this.stop(FailureReason.ABORTED, abortError(signal.reason));
       else signal.addEventListener('abort', this.onAbort, { once: true });
     }
-    this.startHop(this.startedAt, this.target.origin, this.target.path);
+    const target = this.target;
+    let request = target.request;
+    if (target.requestOptions !== this.options || request === undefined) {
+      request = exchangeRequest(target.origin, target.path, this.options);
+      target.request = request;
+      target.requestOptions = this.options;
+    }
+    this.startHop(this.startedAt, request);
   }
 
   expire(): void {
@@ -89,7 +135,6 @@ export class HttpMeasurement<T> implements ExchangeOwner, Expirable {
   }
 
   exchangeSettled(exchange: HttpExchange): void {
-    this.host.active.delete(exchange);
     if (this.done || exchange !== this.exchange) return;
     if (exchange.linked) addHopPhases(this.phases, exchange);
     if (exchange.failure !== undefined) {
@@ -109,31 +154,24 @@ export class HttpMeasurement<T> implements ExchangeOwner, Expirable {
       });
       return;
     }
-    const next = redirectTarget(this.url, location);
+    const next = redirectTarget(this.hopUrl, location);
     if (next === undefined) {
       const error = new Error(`redirect to ${JSON.stringify(location)} is not an http(s) URL`);
       this.complete({ reason: FailureReason.REDIRECT, error });
       return;
     }
-    this.url = next;
+    this.hopUrl = next;
+    this.tls = next.protocol === 'https:';
     this.redirects++;
-    this.startHop(exchange.endedAt, next.origin, `${next.pathname}${next.search}`);
+    this.startHop(
+      exchange.endedAt,
+      exchangeRequest(next.origin, `${next.pathname}${next.search}`, this.options),
+    );
   }
 
-  private startHop(startedAt: number, origin: string, path: string): void {
-    const { method, headers, maxBodyBytes, bodyMatches, keepAlive } = this.options;
-    const request = {
-      origin,
-      path,
-      method,
-      headers,
-      maxBodyBytes,
-      keepBody: bodyMatches !== undefined,
-      keepAlive,
-    };
-    const exchange = new HttpExchange(request, startedAt, this);
+  private startHop(startedAt: number, request: ExchangeRequest): void {
+    const exchange = new HttpExchange(request, startedAt, this, this.host.waiting);
     this.exchange = exchange;
-    this.host.active.add(exchange);
     if (this.stopped !== undefined) exchange.abort(this.stopped.reason, this.stopped.error as Error);
     else exchange.start(this.host.agent);
   }
@@ -155,7 +193,6 @@ export class HttpMeasurement<T> implements ExchangeOwner, Expirable {
     if (this.onAbort !== undefined) this.signal?.removeEventListener('abort', this.onAbort);
     const last = this.exchange!;
     let outcomeFailure = failure;
-    let regexFailed = false;
     if (outcomeFailure === undefined && !isValidStatus(this.options, last.statusCode)) {
       outcomeFailure = {
         reason: FailureReason.STATUS_CODE,
@@ -165,31 +202,28 @@ export class HttpMeasurement<T> implements ExchangeOwner, Expirable {
     const pattern = this.options.bodyMatches;
     if (outcomeFailure === undefined && pattern !== undefined) {
       pattern.lastIndex = 0; // a /g or /y pattern keeps its position between calls
-      regexFailed = !pattern.test(Buffer.concat(last.chunks ?? []).toString('utf8'));
-      if (regexFailed)
+      this.regexFailed = !pattern.test(Buffer.concat(last.chunks ?? []).toString('utf8'));
+      if (this.regexFailed)
         outcomeFailure = { reason: FailureReason.REGEX, error: new Error('body does not match') };
     }
-    const outcome: HttpOutcome = {
-      failure: outcomeFailure,
-      durationSeconds: (last.endedAt - this.startedAt) / 1000,
-      phases: this.phases,
-      statusCode: last.statusCode,
-      contentLength: last.contentLength,
-      bodyBytes: last.bodyBytes,
-      connectionReused: last.linked && last.fresh === undefined,
-      redirects: this.redirects,
-      tls: this.url.protocol === 'https:',
-      certificateExpiry: last.certificateExpiry,
-      regexFailed,
-    };
+    this.failure = outcomeFailure;
+    this.endedAt = last.endedAt;
+    this.durationSeconds = (last.endedAt - this.startedAt) / 1000;
+    this.statusCode = last.statusCode;
+    this.contentLength = last.contentLength;
+    this.bodyBytes = last.bodyBytes;
+    this.connectionReused = last.linked && last.fresh === undefined;
+    this.certificateExpiry = last.certificateExpiry;
     // Called from undici's callbacks and timers: whatever `finish` throws goes to the caller.
     try {
-      this.resolve(this.finish(outcome));
+      this.resolve(this.finish(this, this.context));
     } catch (error) {
       this.reject(error);
     }
   }
 }
+
+function noop(): void {}
 
 function redirectTarget(current: URL, location: string): URL | undefined {
   try {

@@ -1,7 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import { assertIntegerOption, ConfigError, describeValue } from '@fw0/metrics-core';
 import type { HttpProbeOptions } from './options.js';
-import { isTargetLabel } from './target-recorders.js';
+import { isLabelText } from './target-recorders.js';
 
 /** HTTP measurement options, checked and with defaults applied. */
 export interface ResolvedHttpOptions {
@@ -42,7 +42,7 @@ export const DEFAULT_HTTP_OPTIONS: ResolvedHttpOptions = Object.freeze({
 /** Checks HTTP options and applies defaults. Throws {@link ConfigError} naming the bad option. */
 export function resolveHttpOptions(options: HttpProbeOptions | undefined): ResolvedHttpOptions {
   if (options === undefined) return DEFAULT_HTTP_OPTIONS;
-  if (typeof options !== 'object' || options === null) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ConfigError(`Invalid HTTP probe options ${describeValue(options)}: expected an object`, {
       value: options,
     });
@@ -78,9 +78,10 @@ export function resolveHttpOptions(options: HttpProbeOptions | undefined): Resol
       },
     );
   }
+  checkSignal(options.signal);
   checkBoolean('insecure', options.insecure);
   checkBoolean('keepAlive', options.keepAlive);
-  if (options.target !== undefined && !isTargetLabel(options.target)) {
+  if (options.target !== undefined && !isLabelText(options.target)) {
     throw new ConfigError(
       `Invalid option target=${describeValue(options.target)}: expected a non-empty string of valid Unicode`,
       {
@@ -108,6 +109,16 @@ export function isValidStatus(options: ResolvedHttpOptions, status: number): boo
   return options.validStatusCodes === undefined
     ? status >= 200 && status <= 299
     : options.validStatusCodes.has(status);
+}
+
+/** Checks a `signal` option: undefined or an AbortSignal (ConfigError otherwise). */
+export function checkSignal(signal: unknown): void {
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new ConfigError(`Invalid option signal=${describeValue(signal)}: expected an AbortSignal`, {
+      subject: 'signal',
+      value: signal,
+    });
+  }
 }
 
 function checkBoolean(option: string, value: unknown): void {

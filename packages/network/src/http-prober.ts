@@ -1,8 +1,10 @@
+import type { LookupFunction } from 'node:net';
 import { ConfigError } from '@fw0/metrics-core';
 import { Agent } from 'undici';
 import type { HttpExchange } from './http-exchange.js';
-import { HttpMeasurement, type HttpOutcome, type MeasurementHost } from './http-measurement.js';
+import { HttpMeasurement, type MeasurementFinish, type MeasurementHost } from './http-measurement.js';
 import type { ResolvedHttpOptions } from './http-options.js';
+import { IntrusiveList } from './intrusive-list.js';
 import { DeadlineTimer, type Expirable } from './probe-deadline.js';
 import { holdSocketLink } from './socket-link.js';
 import type { HttpTarget } from './targets.js';
@@ -10,7 +12,7 @@ import { createTimedConnector, type TimedConnector } from './timed-connector.js'
 
 /** One undici Agent of the prober, with what its measurements need. */
 class ProbeAgent implements MeasurementHost {
-  readonly active = new Set<HttpExchange>();
+  readonly waiting = new IntrusiveList<HttpExchange>();
 
   constructor(
     readonly agent: Agent,
@@ -28,11 +30,19 @@ class ProbeAgent implements MeasurementHost {
 
   /** Drops connection attempts to the origin of `leaving` when no other exchange waits for one there. */
   abandoned(leaving: HttpExchange): void {
-    for (const other of this.active) {
-      if (other !== leaving && !other.linked && other.origin === leaving.origin) return;
+    for (let other = this.waiting.first; other !== undefined; other = other.listNext) {
+      if (other !== leaving && other.origin === leaving.origin) return;
     }
     this.connector.abandon(leaving.origin);
   }
+}
+
+// The promise executor of every measurement: one function, not a closure per call.
+let capturedResolve: ((value: unknown) => void) | undefined;
+let capturedReject: ((error: unknown) => void) | undefined;
+function capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  capturedResolve = resolve;
+  capturedReject = reject;
 }
 
 /** Most distinct TLS configurations (trusted CA sets) kept at once. */
@@ -47,36 +57,50 @@ export class HttpProber {
   private readonly agents = new Map<unknown, ProbeAgent>();
   private readonly deadlines = new DeadlineTimer();
   private releaseLink: (() => void) | undefined;
+  private lastKey: unknown;
+  private lastAgent: ProbeAgent | undefined;
 
   constructor(
     private readonly connectTimeoutMs: number,
     private readonly keepAliveTimeoutMs: number,
+    /** Resolves host names in place of `dns.lookup` (net.connect's `lookup` option). */
+    private readonly lookup: LookupFunction | undefined,
   ) {}
 
   /**
-   * Measures `target` and resolves to `finish(outcome)`, within `timeoutMs` milliseconds; never
-   * rejects unless `finish` throws. Throws ConfigError at once when one TLS configuration too
-   * many is asked for.
+   * Measures `target` and resolves to `finish(outcome, context)`, within `timeoutMs`
+   * milliseconds; never rejects unless `finish` throws. Throws ConfigError at once when one TLS
+   * configuration too many is asked for.
    */
-  measure<T>(
+  measure<T, C>(
     target: HttpTarget,
     timeoutMs: number,
     options: ResolvedHttpOptions,
     signal: AbortSignal | undefined,
-    finish: (outcome: HttpOutcome) => T,
+    finish: MeasurementFinish<T, C>,
+    context: C,
   ): Promise<T> {
     const probeAgent = this.agentFor(options);
     // Subscribed before the first request, so that its socket is linked.
     this.releaseLink ??= holdSocketLink();
-    return new Promise<T>((resolve, reject) => {
-      new HttpMeasurement(probeAgent, target, timeoutMs, options, signal, finish, resolve, reject).start();
-    });
+    const measurement = new HttpMeasurement(probeAgent, target, timeoutMs, options, finish, context);
+    const promise = new Promise<T>(
+      capture as (resolve: (value: T) => void, reject: (error: unknown) => void) => void,
+    );
+    measurement.resolve = capturedResolve!;
+    measurement.reject = capturedReject!;
+    capturedResolve = undefined;
+    capturedReject = undefined;
+    measurement.start(signal);
+    return promise;
   }
 
   /** Closes every connection; measurements in flight fail. */
   async close(): Promise<void> {
     const agents = [...this.agents.values()];
     this.agents.clear();
+    this.lastKey = undefined;
+    this.lastAgent = undefined;
     this.deadlines.clear();
     this.releaseLink?.();
     this.releaseLink = undefined;
@@ -85,8 +109,13 @@ export class HttpProber {
 
   private agentFor(options: ResolvedHttpOptions): ProbeAgent {
     const key = options.insecure ? 'insecure' : (options.ca ?? 'verify');
+    if (key === this.lastKey && this.lastAgent !== undefined) return this.lastAgent;
     let probeAgent = this.agents.get(key);
-    if (probeAgent !== undefined) return probeAgent;
+    if (probeAgent !== undefined) {
+      this.lastKey = key;
+      this.lastAgent = probeAgent;
+      return probeAgent;
+    }
     if (this.agents.size >= MAX_TLS_CONFIGURATIONS) {
       throw new ConfigError(
         `Too many distinct TLS configurations (${MAX_TLS_CONFIGURATIONS}): pass the same ca value to every probe of a server`,
@@ -96,10 +125,13 @@ export class HttpProber {
     const connector = createTimedConnector(
       { rejectUnauthorized: !options.insecure, ca: options.insecure ? undefined : options.ca },
       this.connectTimeoutMs,
+      this.lookup,
     );
     const agent = new Agent({ connect: connector.connect, keepAliveTimeout: this.keepAliveTimeoutMs });
     probeAgent = new ProbeAgent(agent, connector, this.deadlines);
     this.agents.set(key, probeAgent);
+    this.lastKey = key;
+    this.lastAgent = probeAgent;
     return probeAgent;
   }
 }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { MetricsRegistry } from '@fw0/metrics-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NetworkMetricName as Name } from './names.js';
@@ -5,7 +6,10 @@ import { NetworkMetricsCollector } from './network-collector.js';
 import type { HttpProbeContext } from './options.js';
 import { makeSelfSignedCertificate, type TestCertificate } from './test-support/hosts.js';
 import { seriesValue } from './test-support/metrics.js';
-import { startHttpsServer, type TestServer } from './test-support/servers.js';
+import { startHttpsServer, startSilentServer, type TestServer } from './test-support/servers.js';
+
+/** A timed-out probe ends no earlier than its timeout and at most this much later (ms, loaded machine). */
+const LATE_MS = 300;
 
 let certificate: TestCertificate;
 let server: TestServer;
@@ -97,5 +101,48 @@ describe('measureHttpRequest over TLS', () => {
     expect(
       seriesValue(network.registry, Name.SSL_EARLIEST_CERT_EXPIRY, { target: `${server.origin}/two` }),
     ).toBeGreaterThan(0);
+  });
+
+  /**
+   * Probes, as https://, a TCP server that accepts and never answers the ClientHello: the probe
+   * must end at `endsAtMs` (not before, at most LATE_MS after) with reason timeout, and the
+   * server must see the connection closed.
+   */
+  async function probeStalledHandshake(
+    network: NetworkMetricsCollector,
+    timeoutMs: number,
+    endsAtMs: number,
+  ) {
+    const stalled = await startSilentServer();
+    try {
+      const target = `https://127.0.0.1:${stalled.port}/`;
+      const started = performance.now();
+      expect(await network.measureHttpRequest(target, timeoutMs, { insecure: true })).toBeNull();
+      const elapsed = performance.now() - started;
+      expect(elapsed).toBeGreaterThanOrEqual(endsAtMs - 1);
+      expect(elapsed).toBeLessThan(endsAtMs + LATE_MS);
+      expect(
+        seriesValue(network.registry, Name.PROBE_FAILURES, { kind: 'http', target, reason: 'timeout' }),
+      ).toBe(1);
+      expect(seriesValue(network.registry, Name.HTTP_STATUS_CODE, { target })).toBe(0);
+      await stalled.idle(2000); // the attempt was abandoned: the server saw the close
+      expect(stalled.accepted).toBe(1);
+    } finally {
+      await stalled.close();
+    }
+  }
+
+  it('ends a TLS handshake that stalls at the probe timeout, with reason timeout, closing the connection', async () => {
+    await probeStalledHandshake(collector(), 400, 400);
+  });
+
+  it('ends a stalled TLS handshake at connectTimeoutMs when that comes first, also as timeout', async () => {
+    const network = new NetworkMetricsCollector({
+      registry: new MetricsRegistry(),
+      maxSamplesPerSecond: false,
+      connectTimeoutMs: 300,
+    });
+    collectors.push(network);
+    await probeStalledHandshake(network, 10_000, 300);
   });
 });

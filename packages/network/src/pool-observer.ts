@@ -1,5 +1,6 @@
 import { ConfigError, describeValue, type Gauge, type MetricsRegistry } from '@fw0/metrics-core';
 import { NetworkMetricName as Name } from './names.js';
+import { isLabelText } from './target-recorders.js';
 
 /** The stats of an undici Pool (all fields) or Client (`connected` is a boolean, no free/queued). */
 export interface DispatcherStats {
@@ -63,13 +64,21 @@ export class PoolObserver {
     this.gauges = gauges;
   }
 
-  /** Starts exporting `dispatcher` under `name`. Throws ConfigError for a bad dispatcher or a name in use. */
+  /**
+   * Starts exporting `dispatcher` under `name` (the `name` label: a non-empty string of valid
+   * Unicode). Throws ConfigError for a bad name or dispatcher, or a name in use.
+   */
   observe(dispatcher: ObservableDispatcher, name: string): void {
-    if (typeof name !== 'string' || name === '') {
-      throw new ConfigError(`Invalid dispatcher name ${describeValue(name)}: expected a non-empty string`, {
-        subject: 'name',
-        value: name,
-      });
+    // Checked here, not when the gauges are set at collection: a name that cannot be a label
+    // value would fail there and stop the refresh of the dispatchers observed after it.
+    if (!isLabelText(name)) {
+      throw new ConfigError(
+        `Invalid dispatcher name ${describeValue(name)}: expected a non-empty string of valid Unicode`,
+        {
+          subject: 'name',
+          value: name,
+        },
+      );
     }
     if (typeof dispatcher !== 'object' || dispatcher === null || !('stats' in dispatcher)) {
       throw new ConfigError(

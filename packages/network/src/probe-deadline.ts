@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
+import { IntrusiveList, type ListNode } from './intrusive-list.js';
 
-/** Something that ends at a deadline. */
-export interface Expirable {
+/** Something that ends at a deadline (listed by the timer while watched). */
+export interface Expirable extends ListNode<Expirable> {
   /** When it must end, in `performance.now()` milliseconds. */
   readonly deadlineAt: number;
   /** Called once the deadline has passed. */
@@ -11,12 +12,16 @@ export interface Expirable {
 /**
  * One timer for the deadlines of every measurement in flight, armed for the earliest one.
  * Sequential measurements with the same timeout re-arm it about once per timeout rather than
- * once per measurement, and nothing here touches an AbortSignal: adding a listener to one costs
- * about 13 µs in Node 20, a fifth of a loopback request. The timer is unref'd: a measurement in
- * flight always holds a socket or a DNS request, which keep the process alive.
+ * once per measurement. This is how "no probe outlives its timeout" is enforced, rather than
+ * with an AbortSignal per probe (see docs/architecture.md, "Deadlines without a signal per
+ * probe"): an AbortController, its listener and a timer per request would cost several
+ * microseconds of a loopback request that takes about 100. When the deadline passes, the
+ * measurement destroys its connection (or abandons the attempt), which ends every callback of
+ * the request as an abort would. The timer is unref'd: a measurement in flight always holds a
+ * socket or a DNS request, which keep the process alive.
  */
 export class DeadlineTimer {
-  private readonly entries = new Set<Expirable>();
+  private readonly entries = new IntrusiveList<Expirable>();
   private timer: NodeJS.Timeout | undefined;
   private armedAt = Number.POSITIVE_INFINITY;
   private readonly fire = () => this.expireDue();
@@ -52,7 +57,7 @@ export class DeadlineTimer {
     const now = performance.now();
     const due: Expirable[] = [];
     let next = Number.POSITIVE_INFINITY;
-    for (const entry of this.entries) {
+    for (let entry = this.entries.first; entry !== undefined; entry = entry.listNext) {
       if (entry.deadlineAt <= now) due.push(entry);
       else if (entry.deadlineAt < next) next = entry.deadlineAt;
     }

@@ -10,7 +10,7 @@ import { type ResolvedHttpOptions, resolveHttpOptions } from './http-options.js'
 import type { ProbeKind } from './names.js';
 import type { ProbeTarget } from './options.js';
 import { Semaphore } from './semaphore.js';
-import { isTargetLabel } from './target-recorders.js';
+import { isLabelText } from './target-recorders.js';
 import {
   type HttpTarget,
   MAX_DURATION_MS,
@@ -149,7 +149,7 @@ export class ProbeScheduler {
       };
     }
     const tcp = parseTcpTarget(target.host, target.port);
-    if (target.target !== undefined && !isTargetLabel(target.target)) {
+    if (target.target !== undefined && !isLabelText(target.target)) {
       throw new ConfigError(
         `Invalid option target=${describeValue(target.target)}: expected a non-empty string of valid Unicode`,
         {

@@ -1,10 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { ClosedError, ConfigError, InvalidTargetError, MetricsRegistry } from '@fw0/metrics-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test-support/processes.js';
 import { NetworkMetricName as Name } from './names.js';
 import { NetworkMetricsCollector } from './network-collector.js';
+import { startUnansweredPort } from './test-support/hosts.js';
 import { seriesValue } from './test-support/metrics.js';
 import { sleep, startHttpServer, startSilentServer, type TestServer } from './test-support/servers.js';
 
@@ -101,11 +103,18 @@ describe('startProbes / stopProbes', () => {
   });
 
   it('ends each probe at its timeout, and stopProbes waits for the probe in flight', async () => {
+    const TIMEOUT_MS = 1000;
+    /** A probe outliving its timeout by more than this fails the test (a loaded machine is slow, not that slow). */
+    const LATE_MS = 1000;
     const silent = await startSilentServer();
     cleanup.push(() => silent.close());
+    const unanswered = await startUnansweredPort();
+    cleanup.push(() => unanswered.stop());
     const network = collector();
+    const started = performance.now();
     void network.startProbes([
-      { kind: 'http', url: `${silent.origin}/`, intervalMs: 60_000, timeoutMs: 1000 },
+      { kind: 'http', url: `${silent.origin}/`, intervalMs: 60_000, timeoutMs: TIMEOUT_MS },
+      { kind: 'tcp', host: '127.0.0.1', port: unanswered.port, intervalMs: 60_000, timeoutMs: TIMEOUT_MS },
     ]);
     await waitFor('the probe to connect', () => silent.accepted === 1, { timeoutMs: 5000, intervalMs: 5 });
     let stopped = false;
@@ -113,13 +122,26 @@ describe('startProbes / stopProbes', () => {
       stopped = true;
     });
     await sleep(50);
-    expect(stopped).toBe(false); // the probe in flight (950 ms to go) is awaited...
-    await stopping; // ...and ends at its timeout
-    const target = `${silent.origin}/`;
-    expect(
-      seriesValue(network.registry, Name.PROBE_FAILURES, { kind: 'http', target, reason: 'timeout' }),
-    ).toBe(1);
+    expect(stopped).toBe(false); // the probes in flight (950 ms to go) are awaited...
+    // ...and end at their timeout: waited for no longer than the timeout and the lateness allowed.
+    await Promise.race([stopping, sleep(TIMEOUT_MS + LATE_MS - (performance.now() - started))]);
+    expect(stopped).toBe(true);
+    const stoppedAfter = performance.now() - started;
+    expect(stoppedAfter).toBeGreaterThanOrEqual(TIMEOUT_MS - 1);
+    expect(stoppedAfter).toBeLessThan(TIMEOUT_MS + LATE_MS);
+    const http = { kind: 'http', target: `${silent.origin}/` };
+    const tcp = { kind: 'tcp', target: `127.0.0.1:${unanswered.port}` };
+    for (const labels of [http, tcp]) {
+      expect(seriesValue(network.registry, Name.PROBE_FAILURES, { ...labels, reason: 'timeout' })).toBe(1);
+      // Each probe's own duration: from its start to its end, at the timeout and not long after.
+      const seconds = seriesValue(network.registry, Name.PROBE_DURATION, labels)!;
+      expect(seconds).toBeGreaterThanOrEqual((TIMEOUT_MS - 1) / 1000);
+      expect(seconds).toBeLessThan((TIMEOUT_MS + LATE_MS) / 1000);
+    }
+    // The server's view: the connection was closed at the deadline, not left open.
     await silent.idle(2000);
+    const [connection] = silent.connections;
+    expect(connection!.closedAt! - connection!.acceptedAt).toBeLessThan(TIMEOUT_MS + LATE_MS);
   });
 
   it('checks every target before starting any', async () => {

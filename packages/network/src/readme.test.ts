@@ -62,6 +62,13 @@ describe('README examples', () => {
     expect(down.stdout).toBe('database unreachable: {"refused":1}\n');
   });
 
+  it('custom-lookup resolves a name from its table and counts an unknown one as dns, without DNS', () => {
+    const run = runReadmeExample(packageDir, 'custom-lookup');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('api.internal: status 200\ndb.internal: {"dns":1}\n');
+  });
+
   it("pool-stats exports the Agent's pool per origin", () => {
     const run = runReadmeExample(packageDir, 'pool-stats');
     expect(run.stderr).toBe('');

@@ -16,7 +16,6 @@ const URL_CACHE_LIMIT = 1000;
 export class TargetRecorders {
   private readonly instruments: ProbeInstruments;
   private readonly byKey = new Map<string, TargetRecorder>();
-  private readonly byTarget = new WeakMap<HttpTarget, TargetRecorder>();
   private readonly urls = new Map<string, HttpTarget>();
 
   constructor(
@@ -26,24 +25,29 @@ export class TargetRecorders {
     this.instruments = defineProbeInstruments(registry, maxTargets);
   }
 
-  /** The checked target of `url` (InvalidTargetError otherwise), from the cache when seen before. */
+  /**
+   * The checked target of `url` (InvalidTargetError otherwise), from the cache when seen before.
+   * A URL object is cached by its `href` as it is now (it may change afterwards; its href is
+   * read at each call).
+   */
   httpTarget(url: string | URL): HttpTarget {
-    if (typeof url !== 'string') return parseHttpTarget(url);
-    let target = this.urls.get(url);
+    const key = typeof url === 'string' ? url : url instanceof URL ? url.href : undefined;
+    if (key === undefined) return parseHttpTarget(url);
+    let target = this.urls.get(key);
     if (target === undefined) {
-      target = parseHttpTarget(url);
-      if (this.urls.size < URL_CACHE_LIMIT) this.urls.set(url, target);
+      target = parseHttpTarget(key);
+      if (this.urls.size < URL_CACHE_LIMIT) this.urls.set(key, target);
     }
     return target;
   }
 
-  /** The recorder of an HTTP target, labelled `label` or else by its URL (found by the target object). */
+  /** The recorder of an HTTP target, labelled `label` or else by its URL (cached on the target). */
   http(target: HttpTarget, label: string | undefined): TargetRecorder {
     if (label !== undefined) return this.get('http', label);
-    let recorder = this.byTarget.get(target);
+    let recorder = target.recorder;
     if (recorder === undefined) {
       recorder = this.get('http', target.label);
-      this.byTarget.set(target, recorder);
+      target.recorder = recorder;
     }
     return recorder;
   }
@@ -65,15 +69,18 @@ export class TargetRecorders {
   }
 }
 
-/** A `target` label option that can be a label value: a non-empty string of well-formed Unicode. */
-export function isTargetLabel(target: unknown): target is string {
-  return typeof target === 'string' && target !== '' && target.isWellFormed();
+/**
+ * A name given by the user that becomes a label value (a `target` label, a dispatcher's `name`,
+ * a collector's name): a non-empty string of well-formed Unicode.
+ */
+export function isLabelText(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && value.isWellFormed();
 }
 
 /** Checks a `target` label option: undefined, or a non-empty string of valid Unicode (InvalidLabelError). */
 export function checkTargetLabel(target: unknown): string | undefined {
   if (target === undefined) return undefined;
-  if (!isTargetLabel(target)) {
+  if (!isLabelText(target)) {
     throw new InvalidLabelError(
       `Invalid target label ${describeValue(target)}: expected a non-empty string of valid Unicode`,
       {

@@ -1,7 +1,14 @@
 import { isIP } from 'node:net';
-import { assertNumberOption, describeValue, InvalidTargetError } from '@fw0/metrics-core';
+import { ConfigError, describeValue, InvalidTargetError } from '@fw0/metrics-core';
+import type { ExchangeRequest } from './http-exchange.js';
+import type { ResolvedHttpOptions } from './http-options.js';
+import type { TargetRecorder } from './target-recorder.js';
 
-/** An HTTP target checked and split the way undici wants it. */
+/**
+ * An HTTP target checked and split the way undici wants it. The collector that parsed it keeps
+ * it (by URL) and caches on it what every measurement of it would otherwise rebuild: a plain
+ * field read is cheaper than a map lookup on a path that adds to every request.
+ */
 export interface HttpTarget {
   readonly url: URL;
   /** `http://host:port`, the key of undici's pools. */
@@ -11,6 +18,11 @@ export interface HttpTarget {
   /** The `target` label: the URL without credentials and fragment. */
   readonly label: string;
   readonly tls: boolean;
+  /** Cache: the recorder of the default `target` label, once measured. */
+  recorder: TargetRecorder | undefined;
+  /** Cache: the first request of a measurement made with `requestOptions`. */
+  request: ExchangeRequest | undefined;
+  requestOptions: ResolvedHttpOptions | undefined;
 }
 
 /** A TCP target checked for connecting. */
@@ -68,6 +80,9 @@ export function parseHttpTarget(input: unknown): HttpTarget {
     path: `${url.pathname}${url.search}`,
     label,
     tls: url.protocol === 'https:',
+    recorder: undefined,
+    request: undefined,
+    requestOptions: undefined,
   };
 }
 
@@ -75,8 +90,9 @@ export function parseHttpTarget(input: unknown): HttpTarget {
 const HOST_NAME = /^[A-Za-z0-9_]([A-Za-z0-9_.-]{0,251}[A-Za-z0-9_.])?$/;
 
 /**
- * Checks a TCP target: a host name or IP address (IPv6 with or without brackets) and a port from
- * 1 to 65535. Throws {@link InvalidTargetError} naming the bad value.
+ * Checks a TCP target: a host name (1 to 253 letters, digits, `_`, `-` and dots, not starting
+ * with `-` or `.`, not ending with `-`) or an IP address (IPv6 with or without brackets), and a
+ * port from 1 to 65535. Throws {@link InvalidTargetError} naming the bad value.
  */
 export function parseTcpTarget(host: unknown, port: unknown): TcpTarget {
   if (typeof host !== 'string') {
@@ -85,9 +101,11 @@ export function parseTcpTarget(host: unknown, port: unknown): TcpTarget {
       value: host,
     });
   }
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  const bracketed = host.startsWith('[') && host.endsWith(']');
+  const bare = bracketed ? host.slice(1, -1) : host;
   const family = isIP(bare);
-  if (family === 0 && !HOST_NAME.test(bare)) {
+  // Brackets are IPv6 notation only: `[localhost]` or `[127.0.0.1]` is a mistake, not a host.
+  if (bracketed ? family !== 6 : family === 0 && !HOST_NAME.test(bare)) {
     throw new InvalidTargetError(`Invalid host ${describeValue(host)}: expected a host name or IP address`, {
       subject: 'host',
       value: host,
@@ -103,8 +121,16 @@ export function parseTcpTarget(host: unknown, port: unknown): TcpTarget {
   return { host: bare, port, label };
 }
 
-/** Checks a duration option given in milliseconds (1 ms to one day). Throws ConfigError. */
+/**
+ * Checks a duration option given in milliseconds (1 ms to one day). Throws ConfigError, whose
+ * message says the unit: the seed took seconds in the same positions.
+ */
 export function checkMilliseconds(option: string, value: unknown): number {
-  assertNumberOption(option, value, 1, MAX_DURATION_MS);
+  if (typeof value !== 'number' || !(value >= 1 && value <= MAX_DURATION_MS)) {
+    throw new ConfigError(
+      `Invalid option ${option}=${describeValue(value)}: expected milliseconds, a number from 1 to ${MAX_DURATION_MS} (one day)`,
+      { subject: option, value },
+    );
+  }
   return value;
 }

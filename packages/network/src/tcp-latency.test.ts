@@ -7,8 +7,8 @@ import { requireBinary } from '../../../test-support/binaries.js';
 import { freePort } from '../../../test-support/processes.js';
 import { NetworkMetricName as Name } from './names.js';
 import { NetworkMetricsCollector } from './network-collector.js';
-import type { TcpProbeContext } from './options.js';
-import { startUnansweredPort } from './test-support/hosts.js';
+import type { NetworkCollectorOptions, TcpProbeContext } from './options.js';
+import { localLookup, startUnansweredPort } from './test-support/hosts.js';
 import { histogramOf, seriesValue } from './test-support/metrics.js';
 
 /** A timed-out probe ends no earlier than its timeout and at most this much later (ms, loaded machine). */
@@ -19,10 +19,11 @@ afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
 
-function collector(): NetworkMetricsCollector {
+function collector(options: Partial<NetworkCollectorOptions> = {}): NetworkMetricsCollector {
   const created = new NetworkMetricsCollector({
     registry: new MetricsRegistry(),
     maxSamplesPerSecond: false,
+    ...options,
   });
   cleanup.push(() => created.close());
   return created;
@@ -128,13 +129,35 @@ describe('measureTcpLatency', () => {
     expect(listing.stdout.trim()).toBe('');
   });
 
-  it('counts a name that does not resolve as dns', async () => {
-    const network = collector();
+  it('counts a name that does not resolve as dns (resolved by the lookup option, no DNS query)', async () => {
+    const { lookup, asked } = localLookup();
+    const network = collector({ lookup });
     expect(await network.measureTcpLatency('fw0-network-test.invalid', 5432, 5000)).toBeNull();
     const target = 'fw0-network-test.invalid:5432';
     expect(seriesValue(network.registry, Name.PROBE_FAILURES, { kind: 'tcp', target, reason: 'dns' })).toBe(
       1,
     );
+    expect(asked).toEqual(['fw0-network-test.invalid']);
+  });
+
+  it('connects to the address the lookup option gives', async () => {
+    const db = await database();
+    const { lookup, asked } = localLookup({ 'db.fw0.test': '127.0.0.1' });
+    const network = collector({ lookup });
+    const sample = await network.measureTcpLatency('db.fw0.test', db.port, { timeoutMs: 2000 });
+    expect(sample).not.toBeNull();
+    expect(asked).toEqual(['db.fw0.test']);
+    expect(sample!.context).toMatchObject({ host: 'db.fw0.test', address: '127.0.0.1' });
+    expect((sample!.context as TcpProbeContext).phases.resolve).toBeGreaterThan(0);
+    expect(db.accepted()).toBe(1);
+  });
+
+  it('refuses a lookup option that is not a function', () => {
+    for (const lookup of ['dns', 1, null, {}]) {
+      expect(
+        () => new NetworkMetricsCollector({ lookup: lookup as never, registry: new MetricsRegistry() }),
+      ).toThrow(ConfigError);
+    }
   });
 
   it('throws at once for a bad host, port, timeout or label', () => {
@@ -146,6 +169,13 @@ describe('measureTcpLatency', () => {
       expect(() => network.measureTcpLatency(host as string, 5432)).toThrow(InvalidTargetError);
     }
     expect(() => network.measureTcpLatency('127.0.0.1', 5432, 0)).toThrow(ConfigError);
+    expect(() => network.measureTcpLatency('127.0.0.1', 5432, { timeoutMs: -1 })).toThrow(ConfigError);
+    expect(() => network.measureTcpLatency('127.0.0.1', 5432, null as unknown as number)).toThrow(
+      ConfigError,
+    );
+    expect(() => network.measureTcpLatency('127.0.0.1', 5432, { timeoutMs: 5 } as never, {})).toThrow(
+      ConfigError,
+    );
     expect(() => network.measureTcpLatency('127.0.0.1', 5432, 1000, { target: '' })).toThrow(
       InvalidLabelError,
     );

@@ -1,4 +1,4 @@
-import { isIP, connect as netConnect, type Socket } from 'node:net';
+import { isIP, type LookupFunction, connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { TimeoutError } from '@fw0/metrics-core';
@@ -45,9 +45,14 @@ export interface TimedConnector {
 /**
  * Builds an undici connector that opens sockets itself (`net.connect` / `tls.connect`, HTTP/1.1)
  * and records when the address was looked up, TCP connected and TLS finished. `timeoutMs` bounds
- * each connection attempt, in milliseconds.
+ * each connection attempt, in milliseconds; `lookup`, when given, resolves host names in place
+ * of `dns.lookup`.
  */
-export function createTimedConnector(tls: ConnectorTls, timeoutMs: number): TimedConnector {
+export function createTimedConnector(
+  tls: ConnectorTls,
+  timeoutMs: number,
+  lookup: LookupFunction | undefined,
+): TimedConnector {
   const connecting = new Map<Socket, string>();
   const connect: buildConnector.connector = (options, callback) => {
     const timing: SocketTiming = {
@@ -68,9 +73,10 @@ export function createTimedConnector(tls: ConnectorTls, timeoutMs: number): Time
           ...(isIP(host) === 0 ? { servername: options.servername || host } : {}),
           rejectUnauthorized: tls.rejectUnauthorized,
           ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+          ...(lookup === undefined ? {} : { lookup }),
           ALPNProtocols: ['http/1.1'],
         })
-      : netConnect({ host, port });
+      : netConnect(lookup === undefined ? { host, port } : { host, port, lookup });
     timings.set(socket, timing);
     const origin = `${options.protocol}//${options.host ?? host}`;
     connecting.set(socket, origin);

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP, type LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireBinary } from '../../../../test-support/binaries.js';
@@ -73,4 +74,35 @@ export function makeSelfSignedCertificate(): TestCertificate {
   } finally {
     directory.remove();
   }
+}
+
+/** A `lookup` function (net.connect's option) that answers locally, and the names it was asked. */
+export interface LocalLookup {
+  readonly lookup: LookupFunction;
+  readonly asked: string[];
+}
+
+/**
+ * A lookup that resolves the names in `addresses` (to loopback addresses, in tests) and fails
+ * every other name with ENOTFOUND, as getaddrinfo does for a name that does not exist, without
+ * sending a DNS query: tests talk to loopback only.
+ */
+export function localLookup(addresses: Readonly<Record<string, string>> = {}): LocalLookup {
+  const asked: string[] = [];
+  const lookup = ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    asked.push(hostname);
+    const address = Object.hasOwn(addresses, hostname) ? addresses[hostname] : undefined;
+    process.nextTick(() => {
+      if (address === undefined) {
+        const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+          code: 'ENOTFOUND',
+          syscall: 'getaddrinfo',
+          hostname,
+        });
+        callback(error);
+      } else if (options.all) callback(null, [{ address, family: isIP(address) }]);
+      else callback(null, address, isIP(address));
+    });
+  }) as LookupFunction;
+  return { lookup, asked };
 }

@@ -1,6 +1,13 @@
 import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+/** When a server accepted one connection and when it closed, in `performance.now()` milliseconds. */
+export interface ConnectionTimes {
+  readonly acceptedAt: number;
+  closedAt: number | undefined;
+}
 
 /** A server a test started on 127.0.0.1; `close()` destroys its connections and stops it. */
 export interface TestServer {
@@ -11,6 +18,8 @@ export interface TestServer {
   readonly accepted: number;
   /** Connections open now. */
   readonly open: number;
+  /** Every connection accepted, in order, with when it was accepted and closed. */
+  readonly connections: readonly ConnectionTimes[];
   /** Resolves once no connection is open (bounded by `timeoutMs`; rejects after it). */
   idle(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -20,11 +29,15 @@ export interface TestServer {
 async function listen(server: Server | TcpServer, scheme: string): Promise<TestServer> {
   const sockets = new Set<Socket>();
   let accepted = 0;
+  const connections: ConnectionTimes[] = [];
   const waiters = new Set<() => void>();
   server.on('connection', (socket: Socket) => {
     accepted++;
+    const times: ConnectionTimes = { acceptedAt: performance.now(), closedAt: undefined };
+    connections.push(times);
     sockets.add(socket);
     socket.on('close', () => {
+      times.closedAt = performance.now();
       sockets.delete(socket);
       if (sockets.size === 0) for (const wake of waiters) wake();
     });
@@ -44,6 +57,7 @@ async function listen(server: Server | TcpServer, scheme: string): Promise<TestS
     get open() {
       return sockets.size;
     },
+    connections,
     idle(timeoutMs = 5000) {
       if (sockets.size === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
