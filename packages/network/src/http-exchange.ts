@@ -28,8 +28,10 @@ export interface ExchangeRequest {
 /** The request of one hop to `origin` + `path` under `options`. */
 export function exchangeRequest(origin: string, path: string, options: ResolvedHttpOptions): ExchangeRequest {
   const { method, headers, maxBodyBytes, bodyMatches, keepAlive } = options;
-  const dispatch: Dispatcher.DispatchOptions = { origin, path, method, reset: !keepAlive };
+  const dispatch: Dispatcher.DispatchOptions = { origin, path, method };
   if (headers !== undefined) dispatch.headers = headers;
+  // Only when the connection must close: undici's default keeps it alive, as a plain dispatch does.
+  if (!keepAlive) dispatch.reset = true;
   return Object.freeze({
     origin,
     path,
