@@ -1,11 +1,13 @@
 import promClient from 'prom-client';
+import { BATCH, nsPerBatchedOp, printComparison, type Targets } from '../../../bench-support/harness.js';
 import {
-  BATCH,
-  type ComparisonRow,
-  nsPerBatchedOp,
-  printComparison,
-  type Targets,
-} from '../../../bench-support/harness.js';
+  type BenchCase,
+  describeRatio,
+  type MeasuredCase,
+  measureInterleaved,
+  ROUNDS,
+  ratioOf,
+} from '../../../bench-support/interleaved.js';
 import { MetricsRegistry } from '../src/index.js';
 import { otelMeter } from './otel-reader.js';
 
@@ -17,7 +19,8 @@ const VALUES = Float64Array.from({ length: BATCH }, (_, n) => 0.001 * 1.01 ** ((
 
 /**
  * Hot-path recording: ours, prom-client and OpenTelemetry, the same label sets and values, in
- * one process. Each figure is the median time of one operation inside a loop of 1,024.
+ * one process. Each figure is the median time of one operation inside a loop of 1,024, over
+ * interleaved rounds (a noisy moment spoils one round, not the verdict; ratios within a round).
  */
 export async function benchHotPath(targets: Targets): Promise<void> {
   const registry = new MetricsRegistry();
@@ -55,115 +58,110 @@ export async function benchHotPath(targets: Targets): Promise<void> {
   const otelHistogram = meter.createHistogram('o_latency', { unit: 's' });
   const otelAttributes = { route: '/users', method: 'GET' };
 
-  const rows: ComparisonRow[] = [];
-  const measureRow = async (name: string, ours: () => unknown, anchors: Record<string, () => unknown>) => {
-    const measured: Record<string, number> = {};
-    const oursNs = await nsPerBatchedOp(ours);
-    for (const [anchor, batch] of Object.entries(anchors)) measured[anchor] = await nsPerBatchedOp(batch);
-    const row = { name, ours: oursNs, anchors: measured };
-    rows.push(row);
-    return row;
-  };
-
   const empty = await nsPerBatchedOp(() => {
     let sum = 0;
     for (let j = 0; j < BATCH; j++) sum += VALUES[j]!;
     return sum;
   });
-  const boundRow = await measureRow(
-    'bound counter add',
-    () => {
-      for (let j = 0; j < BATCH; j++) bound.add(1);
+  const cases: BenchCase[] = [
+    {
+      name: 'bound counter add',
+      ours: () => {
+        for (let j = 0; j < BATCH; j++) bound.add(1);
+      },
+      anchors: {
+        'prom-client': () => {
+          for (let j = 0; j < BATCH; j++) promChild.inc(1);
+        },
+        OpenTelemetry: () => {
+          for (let j = 0; j < BATCH; j++) otelCounter.add(1, otelAttributes);
+        },
+      },
     },
     {
-      'prom-client': () => {
-        for (let j = 0; j < BATCH; j++) promChild.inc(1);
+      name: 'labelled counter add (tags object)',
+      ours: () => {
+        for (let j = 0; j < BATCH; j++) counter.add(1, { route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
       },
-      OpenTelemetry: () => {
-        for (let j = 0; j < BATCH; j++) otelCounter.add(1, otelAttributes);
+      anchors: {
+        'prom-client': () => {
+          for (let j = 0; j < BATCH; j++) promCounter.inc({ route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
+        },
+        OpenTelemetry: () => {
+          for (let j = 0; j < BATCH; j++)
+            otelCounter.add(1, { route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
+        },
       },
-    },
-  );
-  const labelled = await measureRow(
-    'labelled counter add (tags object)',
-    () => {
-      for (let j = 0; j < BATCH; j++) counter.add(1, { route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
     },
     {
-      'prom-client': () => {
-        for (let j = 0; j < BATCH; j++) promCounter.inc({ route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
+      name: 'gauge set (tags object)',
+      ours: () => {
+        for (let j = 0; j < BATCH; j++) gauge.set(j, { route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
       },
-      OpenTelemetry: () => {
-        for (let j = 0; j < BATCH; j++)
-          otelCounter.add(1, { route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
+      anchors: {
+        'prom-client': () => {
+          for (let j = 0; j < BATCH; j++)
+            promGauge.set({ route: ROUTES[j & 3]!, method: METHODS[j & 3]! }, j);
+        },
+        OpenTelemetry: () => {
+          for (let j = 0; j < BATCH; j++)
+            otelGauge.record(j, { route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
+        },
       },
-    },
-  );
-  await measureRow(
-    'gauge set (tags object)',
-    () => {
-      for (let j = 0; j < BATCH; j++) gauge.set(j, { route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
     },
     {
-      'prom-client': () => {
-        for (let j = 0; j < BATCH; j++) promGauge.set({ route: ROUTES[j & 3]!, method: METHODS[j & 3]! }, j);
+      name: 'histogram observe',
+      ours: () => {
+        for (let j = 0; j < BATCH; j++) histogram.observe(VALUES[j]!);
       },
-      OpenTelemetry: () => {
-        for (let j = 0; j < BATCH; j++)
-          otelGauge.record(j, { route: ROUTES[j & 3]!, method: METHODS[j & 3]! });
+      anchors: {
+        'prom-client': () => {
+          for (let j = 0; j < BATCH; j++) promHistogram.observe(VALUES[j]!);
+        },
+        'prom-client Summary': () => {
+          for (let j = 0; j < BATCH; j++) promSummary.observe(VALUES[j]!);
+        },
+        OpenTelemetry: () => {
+          for (let j = 0; j < BATCH; j++) otelHistogram.record(VALUES[j]!);
+        },
       },
-    },
-  );
-  const observe = await measureRow(
-    'histogram observe',
-    () => {
-      for (let j = 0; j < BATCH; j++) histogram.observe(VALUES[j]!);
     },
     {
-      'prom-client': () => {
-        for (let j = 0; j < BATCH; j++) promHistogram.observe(VALUES[j]!);
+      name: 'bound histogram observe',
+      ours: () => {
+        for (let j = 0; j < BATCH; j++) boundHistogram.observe(VALUES[j]!);
       },
-      'prom-client Summary': () => {
-        for (let j = 0; j < BATCH; j++) promSummary.observe(VALUES[j]!);
-      },
-      OpenTelemetry: () => {
-        for (let j = 0; j < BATCH; j++) otelHistogram.record(VALUES[j]!);
-      },
-    },
-  );
-  await measureRow(
-    'bound histogram observe',
-    () => {
-      for (let j = 0; j < BATCH; j++) boundHistogram.observe(VALUES[j]!);
-    },
-    {
-      'prom-client': () => {
-        for (let j = 0; j < BATCH; j++) promHistogram.observe(VALUES[j]!);
+      anchors: {
+        'prom-client': () => {
+          for (let j = 0; j < BATCH; j++) promHistogram.observe(VALUES[j]!);
+        },
       },
     },
-  );
+  ];
+  const rows = await measureInterleaved(cases);
+  const [boundRow, labelled, , observe] = rows as [MeasuredCase, MeasuredCase, MeasuredCase, MeasuredCase];
   printComparison(
-    'Hot path: nanoseconds per operation (median, loops of 1,024), ratio = anchor / fw0',
+    `Hot path: nanoseconds per operation (median of ${ROUNDS} interleaved rounds, loops of 1,024), ratio = anchor / fw0`,
     'ns/op',
     rows,
   );
   console.log(`\nEmpty loop (read a value, no recording): ${empty.toFixed(2)} ns per iteration`);
 
-  const ratio = (row: ComparisonRow, anchor: string) => row.anchors[anchor]! / row.ours;
+  const ratio = (row: MeasuredCase, anchor: string) => ratioOf(row, anchor).median;
   targets.check(
     'labelled counter add >= 3x faster than prom-client inc(labels)',
     ratio(labelled, 'prom-client') >= 3,
-    `${labelled.ours.toFixed(1)} ns vs ${labelled.anchors['prom-client']!.toFixed(1)} ns = ${ratio(labelled, 'prom-client').toFixed(2)}x`,
+    describeRatio(labelled, 'prom-client'),
   );
   targets.check(
     'histogram observe >= 5x faster than prom-client Histogram.observe',
     ratio(observe, 'prom-client') >= 5,
-    `${observe.ours.toFixed(1)} ns vs ${observe.anchors['prom-client']!.toFixed(1)} ns = ${ratio(observe, 'prom-client').toFixed(2)}x`,
+    describeRatio(observe, 'prom-client'),
   );
   targets.check(
     'histogram observe >= 25x faster than prom-client Summary.observe',
     ratio(observe, 'prom-client Summary') >= 25,
-    `${observe.ours.toFixed(1)} ns vs ${observe.anchors['prom-client Summary']!.toFixed(1)} ns = ${ratio(observe, 'prom-client Summary').toFixed(2)}x`,
+    describeRatio(observe, 'prom-client Summary'),
   );
   targets.check('bound counter add within 5 ns', boundRow.ours <= 5, `${boundRow.ours.toFixed(2)} ns`);
   // The anchors really recorded: prom-client has series and the OpenTelemetry reader has points.

@@ -1,6 +1,4 @@
 import { BATCH, printComparison, type Targets } from '../../../bench-support/harness.js';
-import { getCustomCollector } from '../src/index.js';
-import { createAnchors, VALUES } from './anchors.js';
 import {
   type BenchCase,
   describeRatio,
@@ -8,7 +6,9 @@ import {
   measureInterleaved,
   ROUNDS,
   ratioOf,
-} from './interleaved.js';
+} from '../../../bench-support/interleaved.js';
+import { getCustomCollector } from '../src/index.js';
+import { createAnchors, VALUES } from './anchors.js';
 
 /**
  * The bound handles of `collector.counter()` / `gauge()` / `histogram()` beside prom-client's

@@ -1,7 +1,5 @@
 import type { PerformanceMetric } from '@fw0/metrics-core';
 import { BATCH, printComparison, type Targets } from '../../../bench-support/harness.js';
-import { getCustomCollector } from '../src/index.js';
-import { AMOUNTS, createAnchors, METHODS, ROUTES, VALUES } from './anchors.js';
 import {
   type BenchCase,
   describeRatio,
@@ -9,7 +7,9 @@ import {
   measureInterleaved,
   ROUNDS,
   ratioOf,
-} from './interleaved.js';
+} from '../../../bench-support/interleaved.js';
+import { getCustomCollector } from '../src/index.js';
+import { AMOUNTS, createAnchors, METHODS, ROUTES, VALUES } from './anchors.js';
 
 /** Keeps the returned samples alive so the calls cannot be optimised away. */
 let sink: PerformanceMetric | undefined;

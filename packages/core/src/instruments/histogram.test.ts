@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { ConfigError, InvalidLabelError, InvalidValueError } from '../errors.js';
@@ -17,6 +18,37 @@ describe('Histogram', () => {
     expect(Array.from(series.bucketCounts)).toEqual([2, 2, 1, 1]);
     expect(series.count).toBe(6);
     expect(series.sum).toBeCloseTo(4.55, 12);
+  });
+
+  it('counts every value into its exact le bucket: on, just beside and far from each bound', () => {
+    // The fast path maps a value's log-bin to its bucket through a table; bins that hold a bound,
+    // and values outside the table, take the exact comparison. Values right at a bound's
+    // neighbouring doubles are where a table built on rounded bin edges would go wrong.
+    const bounds = [0.005, 0.01, 0.025, 0.1, 0.3, 1, 2.5, 10];
+    const beside = (value: number, direction: 1 | -1) => {
+      const view = new DataView(new ArrayBuffer(8));
+      view.setFloat64(0, value);
+      view.setBigUint64(0, view.getBigUint64(0) + BigInt(direction));
+      return view.getFloat64(0);
+    };
+    const near = fc
+      .tuple(fc.constantFrom(...bounds), fc.constantFrom(-1, 0, 1) as fc.Arbitrary<-1 | 0 | 1>)
+      .map(([bound, step]) => (step === 0 ? bound : beside(bound, step)));
+    const anywhere = fc.double({ min: -1e6, max: 1e6, noNaN: true });
+    const tiny = fc.double({ min: 1e-300, max: 1e-9, noNaN: true });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(near, anywhere, tiny, fc.constant(0)), { maxLength: 200 }), (values) => {
+        const histogram = new MetricsRegistry().histogram({ name: 'exact_buckets', buckets: bounds });
+        for (const value of values) histogram.observe(value);
+        const expected = new Array<number>(bounds.length + 1).fill(0);
+        for (const value of values) {
+          const bucket = bounds.findIndex((bound) => value <= bound);
+          expected[bucket === -1 ? bounds.length : bucket]!++;
+        }
+        expect(Array.from(histogram.bind().bucketCounts)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('picks default buckets by unit', () => {

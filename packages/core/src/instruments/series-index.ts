@@ -64,6 +64,14 @@ export class SeriesIndex<S extends SeriesBase> {
     return this.canonical.size;
   }
 
+  /**
+   * The series without labels, created if new. Much smaller than {@link resolve}: callers on a
+   * hot path that know there are no labels keep their inlining budget for the recording itself.
+   */
+  unlabelled(): S {
+    return this.root.series ?? this.resolveSlow(NO_LABELS);
+  }
+
   /** The series for `labels`, created if new (or the overflow series past the limit). */
   resolve(labels: LabelsInput | undefined): S {
     let node = this.root;

@@ -1,4 +1,4 @@
-import { type ComparisonRow, nsPerBatchedOp } from '../../../bench-support/harness.js';
+import { type ComparisonRow, nsPerBatchedOp } from './harness.js';
 
 /** Rounds of every case, interleaved; each figure is its median over the rounds. */
 export const ROUNDS = 5;
