@@ -87,6 +87,11 @@ describe('published packages, packed and installed outside the workspace', () =>
         manifest.name,
       ).toBe(true);
       expect(mapsWithoutSources(tarball, files), manifest.name).toEqual([]);
+      // Declaration maps cannot carry their sources: they would point at files nobody has.
+      expect(
+        files.filter((file) => file.endsWith('.d.ts.map')),
+        manifest.name,
+      ).toEqual([]);
     }
     expect(tarballs.length).toBe(published.length);
   });
