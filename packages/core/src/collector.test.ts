@@ -4,6 +4,7 @@ import { SampleBuffer } from './collect/sample-buffer.js';
 import { AdaptiveSampler, NameSampler } from './collect/sampler.js';
 import { BaseCollector, type CollectorOptions } from './collector.js';
 import { ConfigError } from './errors.js';
+import { serializeOpenMetrics } from './exposition/openmetrics.js';
 import { MetricsRegistry } from './registry.js';
 import { createPerformanceMetric, MetricType, type PerformanceMetric } from './types.js';
 import { MetricUnit } from './units.js';
@@ -103,6 +104,39 @@ describe('NameSampler', () => {
 });
 
 describe('BaseCollector', () => {
+  it('refuses a second collector of the same name before binding anything (regression: series left behind)', () => {
+    const registry = new MetricsRegistry();
+    // A collector of that name that is no BaseCollector: its self-metric series do not exist yet.
+    registry.register({ name: 'example', getCollectedMetrics: () => [] });
+    const before = serializeOpenMetrics(registry.snapshot());
+    expect(() => new ExampleCollector({ registry })).toThrow(ConfigError);
+    expect(serializeOpenMetrics(registry.snapshot())).toBe(before);
+    expect(registry.collectors.map((collector) => collector.name)).toEqual(['example']);
+  });
+
+  it('checks its name, options, registry and logger before creating anything', () => {
+    class Named extends BaseCollector {}
+    const registry = new MetricsRegistry();
+    const before = serializeOpenMetrics(registry.snapshot());
+    const bad: [unknown, unknown][] = [
+      ['', { registry }],
+      [42, { registry }],
+      ['lone\uD800', { registry }],
+      ['ok', null],
+      ['ok', [registry]],
+      ['ok', { registry: {} }],
+      ['ok', { registry, logger: 5 }],
+      ['ok', { registry, logger: { debug() {}, warn() {} } }],
+    ];
+    for (const [name, options] of bad) {
+      expect(() => new Named(name as string, options as CollectorOptions), String(name)).toThrow(ConfigError);
+    }
+    expect(registry.collectors).toEqual([]);
+    expect(serializeOpenMetrics(registry.snapshot())).toBe(before);
+    const logger = { debug() {}, warn() {}, error() {} };
+    expect(new Named('ok', { registry, logger }).name).toBe('ok');
+  });
+
   it('registers in the given registry and drains its samples', () => {
     const registry = new MetricsRegistry();
     const collector = new ExampleCollector({ registry });

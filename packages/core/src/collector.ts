@@ -1,5 +1,6 @@
 import { SampleBuffer } from './collect/sample-buffer.js';
 import { AdaptiveSampler, type NameSampler, type SamplingListener } from './collect/sampler.js';
+import { ConfigError, describeValue } from './errors.js';
 import type { Counter, CounterSeries } from './instruments/counter.js';
 import { LogLimiter } from './log-limiter.js';
 import { type Logger, safeLog } from './logger.js';
@@ -66,12 +67,20 @@ export abstract class BaseCollector implements Collector {
     readonly name: string,
     options: CollectorOptions = {},
   ) {
+    checkCollectorOptions(name, options);
     const bufferSize = options.bufferSize ?? 10_000;
     assertIntegerOption(`${name}: bufferSize`, bufferSize, 1, 10_000_000);
     const maxPerSecond = options.maxSamplesPerSecond ?? 100;
     if (maxPerSecond !== false)
       assertIntegerOption(`${name}: maxSamplesPerSecond`, maxPerSecond, 1, 10_000_000);
     this.registry = options.registry ?? new MetricsRegistry(options.logger ? { logger: options.logger } : {});
+    // Before any self-metric series is bound: a refused collector leaves nothing behind.
+    if (this.registry.collectors.some((other) => other.name === name)) {
+      throw new ConfigError(`A collector named "${name}" is already registered in this registry`, {
+        subject: name,
+        value: name,
+      });
+    }
     this.logger = options.logger ?? this.registry.logger;
     const dropped = this.registry.self.samplesDropped.bind({ collector: name, reason: 'buffer_full' });
     this.buffer = new SampleBuffer(bufferSize, () => {
@@ -198,4 +207,52 @@ function samplingLog(
       );
     },
   };
+}
+
+/**
+ * Checks what every collector is given, before anything is created: a name that can be a label
+ * value, an options object, a registry, a logger with the three methods.
+ */
+function checkCollectorOptions(name: unknown, options: unknown): void {
+  if (typeof name !== 'string' || name === '' || !name.isWellFormed()) {
+    throw new ConfigError(
+      `Invalid collector name ${describeValue(name)}: expected a non-empty string of valid Unicode`,
+      {
+        subject: 'name',
+        value: name,
+      },
+    );
+  }
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ConfigError(
+      `Invalid options ${describeValue(options)} for collector "${name}": expected an object`,
+      {
+        subject: name,
+        value: options,
+      },
+    );
+  }
+  const { registry, logger } = options as CollectorOptions;
+  if (registry !== undefined && !(registry instanceof MetricsRegistry)) {
+    throw new ConfigError(
+      `Invalid registry ${describeValue(registry)} for collector "${name}": expected a MetricsRegistry`,
+      {
+        subject: name,
+        value: registry,
+      },
+    );
+  }
+  if (
+    logger !== undefined &&
+    (typeof logger !== 'object' ||
+      logger === null ||
+      typeof logger.debug !== 'function' ||
+      typeof logger.warn !== 'function' ||
+      typeof logger.error !== 'function')
+  ) {
+    throw new ConfigError(
+      `Invalid logger ${describeValue(logger)} for collector "${name}": expected an object with debug, warn and error methods`,
+      { subject: name, value: logger },
+    );
+  }
 }
