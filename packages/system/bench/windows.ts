@@ -47,30 +47,78 @@ export async function cpuWindow(workload: Workload, seconds: number): Promise<Cp
   };
 }
 
-/** Event-loop delay over a window, in milliseconds. */
-export interface StallWindow {
-  /** Largest lateness of monitorEventLoopDelay's 1 ms timer: the workload's stalls plus the OS's. */
+/** Event-loop delay over one window, in milliseconds. */
+export interface DelayWindow {
+  /** Largest lateness of monitorEventLoopDelay's 1 ms timer: the workload's stalls plus the OS's and the VM's. */
   readonly maxMs: number;
   /** 99th percentile of that lateness. */
   readonly p99Ms: number;
-  /** Longest uninterrupted run of JavaScript callbacks, in CPU time (async_hooks): the stalls the process itself caused. */
-  readonly longestTurnMs: number;
 }
 
 /**
- * Runs `workload` for `seconds` with monitorEventLoopDelay and the turn monitor on. Kept apart
- * from the CPU window: the 1 ms timer and the hooks cost CPU that would be billed to the workload.
+ * Event-loop delay over `seconds` (monitorEventLoopDelay, 1 ms resolution), with `workload`
+ * running when given (started before the histogram, stopped after it: its start and stop are
+ * not in the window).
  */
-export async function stallWindow(workload: Workload, seconds: number): Promise<StallWindow> {
+export async function delayWindow(workload: Workload | undefined, seconds: number): Promise<DelayWindow> {
+  await workload?.start();
   const histogram = monitorEventLoopDelay({ resolution: 1 });
-  const turns = startTurnMonitor();
-  await workload.start();
   histogram.enable();
   await sleep(seconds * 1000);
   histogram.disable();
+  await workload?.stop();
+  return { maxMs: histogram.max / 1e6, p99Ms: histogram.percentile(99) / 1e6 };
+}
+
+/** Idle and collecting windows measured in pairs. */
+export interface PairedDelays {
+  readonly idle: readonly DelayWindow[];
+  readonly busy: readonly DelayWindow[];
+}
+
+/**
+ * `pairs` pairs of windows of `seconds` each, one with nothing running and one with `workload`
+ * running, interleaved (idle first in even pairs, busy first in odd ones), so both kinds see the
+ * same machine: whatever the OS, the hypervisor and the other builds do to the event loop lands
+ * in both alike, and what the workload adds is the difference.
+ */
+export async function pairedDelayWindows(
+  workload: Workload,
+  pairs: number,
+  seconds: number,
+): Promise<PairedDelays> {
+  const idle: DelayWindow[] = [];
+  const busy: DelayWindow[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    if (pair % 2 === 0) {
+      idle.push(await delayWindow(undefined, seconds));
+      busy.push(await delayWindow(workload, seconds));
+    } else {
+      busy.push(await delayWindow(workload, seconds));
+      idle.push(await delayWindow(undefined, seconds));
+    }
+  }
+  return { idle, busy };
+}
+
+/** How much longer each busy window's largest delay was than its paired idle window's, in ms. */
+export function excessMaxMs(delays: PairedDelays): number[] {
+  return delays.busy.map((window, index) => window.maxMs - delays.idle[index]!.maxMs);
+}
+
+/**
+ * The longest uninterrupted stretch of main-thread work (JavaScript and garbage collection, in
+ * main-thread CPU milliseconds) while `workload` runs for `seconds`: the stall the process
+ * itself causes, whatever the machine adds. Kept apart from the delay windows: its hooks cost
+ * a little on every callback.
+ */
+export async function turnWindow(workload: Workload, seconds: number): Promise<number> {
+  await workload.start();
+  const turns = startTurnMonitor();
+  await sleep(seconds * 1000);
   const longestTurnMs = turns.stop();
   await workload.stop();
-  return { maxMs: histogram.max / 1e6, p99Ms: histogram.percentile(99) / 1e6, longestTurnMs };
+  return longestTurnMs;
 }
 
 /** A workload that does nothing: the noise floor of this machine. */

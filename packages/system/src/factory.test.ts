@@ -1,6 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, MetricConflictError, MetricsRegistry, UnitError } from '@fw0/metrics-core';
+import {
+  ConfigError,
+  MetricConflictError,
+  MetricsRegistry,
+  serializePrometheus,
+  UnitError,
+} from '@fw0/metrics-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProcess, temporaryDirectory, waitFor } from '../../../test-support/processes.js';
 import { getSystemCollector } from './factory.js';
@@ -52,9 +58,18 @@ describe('getSystemCollector', () => {
 
   it('throws MetricConflictError when the registry holds one of its names as another type, and stays out of it', () => {
     const registry = new MetricsRegistry();
-    registry.counter({ name: 'node_load1' });
+    registry.counter({ name: 'node_disk_io_now' }).add(3);
+    const before = serializePrometheus(registry.snapshot());
+    const names = registry.getMetrics().map((metric) => metric.name);
     expect(() => new SystemMetricsCollector({ registry })).toThrow(MetricConflictError);
     expect(registry.collectors).toEqual([]);
+    // Nothing half-built stays: not the metrics defined before the clash, not the self-metric series.
+    expect(registry.getMetrics().map((metric) => metric.name)).toEqual(names);
+    expect(serializePrometheus(registry.snapshot())).toBe(before);
+    // And the name is free again: a collector that fits can be built.
+    registry.removeMetric('node_disk_io_now');
+    const collector = new SystemMetricsCollector({ registry, inventory: false });
+    expect(registry.collectors).toEqual([collector]);
     expect(UnitError).toBeDefined();
   });
 

@@ -11,6 +11,8 @@
  * `system_cpu_utilization` in percent is the gauge `system_cpu_utilization_ratio`).
  */
 
+import { ConfigError, describeValue } from '@fw0/metrics-core';
+
 /** Label names. */
 export const Label = {
   /** CPU number as the kernel names it (`0`, `1`...; `cpu0` in /proc/stat). */
@@ -93,8 +95,17 @@ export const MEMINFO_FIELDS = [
 /** One of {@link MEMINFO_FIELDS}. */
 export type MeminfoField = (typeof MEMINFO_FIELDS)[number];
 
-/** The node_exporter name of a /proc/meminfo field: `node_memory_MemTotal_bytes`. */
+/**
+ * The node_exporter name of a /proc/meminfo field: `node_memory_MemTotal_bytes`. Throws a
+ * ConfigError for a name that is not one of {@link MEMINFO_FIELDS}.
+ */
 export function meminfoMetricName(field: MeminfoField): string {
+  if (!(MEMINFO_FIELDS as readonly unknown[]).includes(field)) {
+    throw new ConfigError(
+      `Unknown meminfo field ${describeValue(field)}: expected one of ${MEMINFO_FIELDS.join(', ')}`,
+      { subject: 'field', value: field },
+    );
+  }
   return `node_memory_${field}_bytes`;
 }
 

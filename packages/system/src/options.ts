@@ -24,7 +24,7 @@ export type SystemSourceOption = 'auto' | 'procfs' | 'systeminformation';
 /**
  * Options of a {@link SystemMetricsCollector}. Every pattern option takes a RegExp, or `null` to
  * turn its default off; include patterns keep only what matches, exclude patterns drop what
- * matches.
+ * matches. Any other option left `undefined` or set to `null` takes its default.
  */
 export interface SystemCollectorOptions extends CollectorOptions {
   /** SECONDS between two runs of continuous collection (default 1; 0.05 to 86,400), as in the seed. */
@@ -89,18 +89,19 @@ export interface ResolvedOptions {
 }
 
 function stringOption(option: string, value: unknown, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value === '') {
-    throw new ConfigError(`Invalid option ${option}=${describeValue(value)}: expected a non-empty string`, {
-      subject: option,
-      value,
-    });
+  if (value === undefined || value === null) return fallback;
+  // Valid Unicode: the name is a label value, and a path with a lone surrogate names no file.
+  if (typeof value !== 'string' || value === '' || !value.isWellFormed()) {
+    throw new ConfigError(
+      `Invalid option ${option}=${describeValue(value)}: expected a non-empty string of valid Unicode`,
+      { subject: option, value },
+    );
   }
   return value;
 }
 
 function booleanOption(option: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
+  if (value === undefined || value === null) return fallback;
   if (typeof value !== 'boolean') {
     throw new ConfigError(`Invalid option ${option}=${describeValue(value)}: expected true or false`, {
       subject: option,
@@ -112,7 +113,7 @@ function booleanOption(option: string, value: unknown, fallback: boolean): boole
 
 /** Validates every option (ConfigError naming the first bad one) and fills in the defaults. */
 export function resolveOptions(options: SystemCollectorOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ConfigError(`Invalid options ${describeValue(options)}: expected an object`, {
       value: options,
     });
@@ -138,10 +139,10 @@ export function resolveOptions(options: SystemCollectorOptions): ResolvedOptions
       options.registry ??
       new MetricsRegistry({
         clock: timerFreeClock,
-        ...(options.logger === undefined ? {} : { logger: options.logger }),
+        ...(options.logger == null ? {} : { logger: options.logger }),
       }),
-    ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.bufferSize == null ? {} : { bufferSize: options.bufferSize }),
+    ...(options.logger == null ? {} : { logger: options.logger }),
     // A collection records a bounded set of samples per interval: keep them all unless told otherwise.
     maxSamplesPerSecond: options.maxSamplesPerSecond ?? false,
   };

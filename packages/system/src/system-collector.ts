@@ -2,6 +2,7 @@ import {
   BaseCollector,
   ClosedError,
   type Gauge,
+  MetricsRegistry,
   type PerformanceMetric,
   PeriodicTask,
 } from '@fw0/metrics-core';
@@ -13,11 +14,23 @@ import { NetworkArea } from './areas/network-area.js';
 import { type HostInfo, hostInfoLabels, readHostInfo } from './inventory.js';
 import { HOST_INFO, Operation } from './names.js';
 import { type ResolvedOptions, resolveOptions, type SystemCollectorOptions } from './options.js';
+import type { SwapDevice } from './parsers/swaps.js';
 import { createSources } from './sources/create-sources.js';
-import type { SourceKind, SystemSources } from './sources/types.js';
-import { GuardedReads } from './tracking/guarded-reads.js';
-import { HOST_AGGREGATION } from './tracking/recorder.js';
+import type {
+  CpuReading,
+  DiskIoReading,
+  InterfaceReading,
+  SourceKind,
+  SwapActivityReading,
+  SystemSources,
+} from './sources/types.js';
+import { RateRead } from './tracking/guarded-reads.js';
+import { HOST_AGGREGATION, type SampleList } from './tracking/recorder.js';
+import { RegistryRollback } from './tracking/registry-rollback.js';
 import { Serial } from './tracking/serial.js';
+
+/** What an empty /proc/swaps lists (shared: updating with it changes nothing). */
+const NO_SWAP_DEVICES: readonly SwapDevice[] = [];
 
 /**
  * The seed's SystemMetricsCollector: host CPU, memory, disk and network. Each `collect*` method
@@ -48,7 +61,12 @@ export class SystemMetricsCollector extends BaseCollector {
     disk: new Serial(),
     network: new Serial(),
   };
-  private readonly reads: GuardedReads;
+  private readonly cpuTimes: RateRead<CpuReading>;
+  private readonly swapActivity: RateRead<SwapActivityReading> | undefined;
+  private readonly diskStats: RateRead<DiskIoReading[]>;
+  private readonly networkStats: RateRead<InterfaceReading[]>;
+  /** SwapTotal of the last meminfo reading (undefined: it failed, or none yet). */
+  private lastSwapTotal: number | undefined;
   private task: PeriodicTask | undefined;
   private hostInfo: Promise<HostInfo | undefined> | undefined;
   private closed = false;
@@ -56,6 +74,10 @@ export class SystemMetricsCollector extends BaseCollector {
   /** Throws ConfigError for a bad option and MetricConflictError when the registry already holds one of its names otherwise. */
   constructor(options: SystemCollectorOptions = {}) {
     const resolved = resolveOptions(options);
+    const rollback =
+      resolved.base.registry instanceof MetricsRegistry
+        ? RegistryRollback.note(resolved.base.registry, resolved.name)
+        : undefined;
     super(resolved.name, resolved.base);
     try {
       const record = this.recordSample.bind(this);
@@ -70,93 +92,72 @@ export class SystemMetricsCollector extends BaseCollector {
         aggregation: HOST_AGGREGATION,
       });
     } catch (error) {
+      // Nothing half-built stays behind: not the collector, its metrics or its self-metric series.
       this.registry.unregister(this);
+      rollback?.undo();
       throw error;
     }
     this.options = resolved;
-    this.reads = new GuardedReads(resolved.minRateWindowMs, (operation, error) =>
-      this.recordFailure(operation, error),
-    );
     this.collectionInterval = resolved.collectionInterval;
     this.sources = createSources(resolved);
     this.sourceKind = this.sources.kind;
+    const fail = (operation: string, error: unknown) => this.recordFailure(operation, error);
+    const window = resolved.minRateWindowMs;
+    const { cpu, memory, disk, network } = this.sources;
+    // The baseline of a rate read gives no samples; later readings add theirs to the list.
+    this.cpuTimes = new RateRead(
+      Operation.CPU_TIMES,
+      window,
+      () => cpu.readTimes(),
+      (reading, _at, samples) => this.cpu.updateTimes(reading, Date.now(), samples),
+      fail,
+    );
+    this.swapActivity =
+      memory.readSwapActivity === undefined
+        ? undefined
+        : new RateRead(
+            Operation.SWAP_ACTIVITY,
+            window,
+            () => memory.readSwapActivity!(),
+            (reading, at, samples) => this.memory.updateSwapActivity(reading, at, Date.now(), samples),
+            fail,
+          );
+    const diskDevices = resolved.diskDevices.accept;
+    this.diskStats = new RateRead(
+      Operation.DISK_STATS,
+      window,
+      () => disk.readDiskStats(diskDevices),
+      (reading, at, samples) => this.disk.update(reading, at, Date.now(), samples),
+      fail,
+    );
+    const acceptInterface = this.network.accept;
+    this.networkStats = new RateRead(
+      Operation.NETWORK,
+      window,
+      () => network.readInterfaces(acceptInterface),
+      (reading, at, samples) => this.network.update(reading, at, Date.now(), samples),
+      fail,
+    );
   }
 
   /** CPU utilisation overall, per core and per mode (percent), and load averages; updates node_cpu_seconds_total. */
   collectCpuMetrics(): Promise<PerformanceMetric[]> {
-    return this.queued(this.queues.cpu, async () => {
-      const load = this.reads.attempt(Operation.LOAD, async () =>
-        this.cpu.updateLoad(await this.sources.cpu.readLoad(), Date.now()),
-      );
-      const times = this.reads.withRate(
-        Operation.CPU_TIMES,
-        'cpu',
-        () => this.sources.cpu.readTimes(),
-        (reading) => this.cpu.updateTimes(reading, Date.now()),
-      );
-      return [...(await times), ...(await load)];
-    });
+    return this.collect(this.queues.cpu, this.cpuWork);
   }
 
   /** Memory and swap sizes (bytes), use (bytes, percent) and swap traffic (bytes per second). */
   collectMemoryMetrics(): Promise<PerformanceMetric[]> {
-    return this.queued(this.queues.memory, async () => {
-      const source = this.sources.memory;
-      const swapActivity = source.readSwapActivity?.bind(source);
-      const swap = swapActivity
-        ? this.reads.withRate(Operation.SWAP_ACTIVITY, 'swap', swapActivity, (reading, at) =>
-            this.memory.updateSwapActivity(reading, at, Date.now()),
-          )
-        : [];
-      let swapTotal: number | undefined;
-      const memory = await this.reads.attempt(Operation.MEMORY, async () => {
-        const meminfo = await source.readMemory();
-        swapTotal = meminfo.get('SwapTotal') ?? 0;
-        return this.memory.updateMemory(meminfo, Date.now());
-      });
-      // No swap, no swap areas: /proc/swaps is read only when meminfo says there is swap (and
-      // left alone when meminfo could not be read).
-      const readSwapDevices = source.readSwapDevices?.bind(source);
-      const knownSwapTotal = swapTotal;
-      if (readSwapDevices && knownSwapTotal !== undefined) {
-        await this.reads.attempt(Operation.SWAP_DEVICES, async () => {
-          this.memory.updateSwapDevices(knownSwapTotal > 0 ? await readSwapDevices() : []);
-          return [];
-        });
-      }
-      return [...memory, ...(await swap)];
-    });
+    return this.collect(this.queues.memory, this.memoryWork);
   }
 
   /** Filesystem space (bytes, percent used) and block device I/O rates (bytes and operations per second, percent busy). */
   collectDiskMetrics(): Promise<PerformanceMetric[]> {
-    return this.queued(this.queues.disk, async () => {
-      const filesystems = this.reads.attempt(Operation.FILESYSTEMS, async () => {
-        const readings = await this.sources.disk.readFilesystems(this.options.filesystems);
-        for (const reading of readings)
-          if (reading.error !== undefined) this.recordFailure(Operation.STATFS, reading.error);
-        return this.filesystem.update(readings, Date.now());
-      });
-      const io = this.reads.withRate(
-        Operation.DISK_STATS,
-        'disk',
-        () => this.sources.disk.readDiskStats(),
-        (reading, at) => this.disk.update(reading, at, Date.now()),
-      );
-      return [...(await filesystems), ...(await io)];
-    });
+    return this.collect(this.queues.disk, this.diskWork);
   }
 
   /** Network interface rates: bytes, packets, errors and drops per second, received and sent. */
   collectNetworkMetrics(): Promise<PerformanceMetric[]> {
-    return this.queued(this.queues.network, () =>
-      this.reads.withRate(
-        Operation.NETWORK,
-        'network',
-        () => this.sources.network.readInterfaces(),
-        (reading, at) => this.network.update(reading, at, Date.now()),
-      ),
-    );
+    return this.collect(this.queues.network, this.networkWork);
   }
 
   /** CPU, memory, disk and network together (the four read in parallel). */
@@ -185,7 +186,7 @@ export class SystemMetricsCollector extends BaseCollector {
         this.options.intervalMs,
         this.options.minRateWindowMs + this.options.statfsTimeoutMs + 1000,
       ),
-      run: () => this.collectAllSystemMetrics(),
+      run: this.backgroundRun,
       registry: this.registry,
       logger: this.logger,
     });
@@ -251,10 +252,88 @@ export class SystemMetricsCollector extends BaseCollector {
     this.registry.unregister(this);
   }
 
-  private queued(queue: Serial, work: () => Promise<PerformanceMetric[]>): Promise<PerformanceMetric[]> {
+  /** A collect method: the area's work, queued behind any in flight, resolving to its samples. */
+  private collect(queue: Serial, work: (samples: SampleList) => Promise<void>): Promise<PerformanceMetric[]> {
     if (this.closed) return Promise.reject(this.closedError('collect'));
-    return queue.run(work);
+    const samples: PerformanceMetric[] = [];
+    return queue.run(() => work(samples)).then(() => samples);
   }
+
+  /**
+   * One run of continuous collection: the same work as collectAllSystemMetrics, but its samples
+   * only go to the buffer (no arrays built, spread and flattened to be thrown away each second).
+   */
+  private readonly backgroundRun = (): Promise<unknown> =>
+    Promise.all([
+      this.queues.cpu.run(this.cpuWork),
+      this.queues.memory.run(this.memoryWork),
+      this.queues.disk.run(this.diskWork),
+      this.queues.network.run(this.networkWork),
+    ]);
+
+  private readonly cpuWork = async (samples?: SampleList): Promise<void> => {
+    await this.cpuTimes.run(samples);
+    try {
+      this.cpu.updateLoad(await this.sources.cpu.readLoad(), Date.now(), samples);
+    } catch (error) {
+      this.recordFailure(Operation.LOAD, error);
+    }
+  };
+
+  private readonly memoryWork = async (samples?: SampleList): Promise<void> => {
+    const source = this.sources.memory;
+    let swapTotal: number | undefined;
+    try {
+      const meminfo = await source.readMemory();
+      swapTotal = meminfo.get('SwapTotal') ?? 0;
+      this.memory.updateMemory(meminfo, Date.now(), samples);
+    } catch (error) {
+      this.recordFailure(Operation.MEMORY, error);
+    }
+    const previousSwapTotal = this.lastSwapTotal;
+    this.lastSwapTotal = swapTotal;
+    if (this.swapActivity !== undefined) {
+      // Without a swap area at either end of the interval nothing was swapped: /proc/vmstat
+      // (a 5 KiB file, a thread-pool round trip) is read only while there is swap, and until a
+      // first reading succeeded.
+      const noSwap = swapTotal === 0 && previousSwapTotal === 0 && this.swapActivity.hasReading;
+      if (noSwap) this.memory.updateNoSwapTraffic(Date.now(), samples);
+      else await this.swapActivity.run(samples);
+    }
+    // No swap, no swap areas: /proc/swaps is read only when meminfo says there is swap (and
+    // left alone when meminfo could not be read).
+    if (source.readSwapDevices !== undefined && swapTotal !== undefined) {
+      try {
+        this.memory.updateSwapDevices(swapTotal > 0 ? await source.readSwapDevices() : NO_SWAP_DEVICES);
+      } catch (error) {
+        this.recordFailure(Operation.SWAP_DEVICES, error);
+      }
+    }
+  };
+
+  private readonly diskWork = async (samples?: SampleList): Promise<void> => {
+    // Filesystems first in the samples, then block devices, whichever read answers first.
+    const io: SampleList = samples === undefined ? undefined : [];
+    const filesystems = this.readFilesystems(samples);
+    await this.diskStats.run(io);
+    await filesystems;
+    if (io !== undefined) samples?.push(...io);
+  };
+
+  private async readFilesystems(samples: SampleList): Promise<void> {
+    try {
+      const readings = await this.sources.disk.readFilesystems(this.options.filesystems);
+      for (let r = 0; r < readings.length; r++) {
+        const error = readings[r]!.error;
+        if (error !== undefined) this.recordFailure(Operation.STATFS, error);
+      }
+      this.filesystem.update(readings, Date.now(), samples);
+    } catch (error) {
+      this.recordFailure(Operation.FILESYSTEMS, error);
+    }
+  }
+
+  private readonly networkWork = (samples?: SampleList): Promise<void> => this.networkStats.run(samples);
 
   private closedError(operation: string): ClosedError {
     return new ClosedError(`collector "${this.name}" is closed: ${operation}() is no longer possible`, {

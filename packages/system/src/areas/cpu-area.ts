@@ -4,9 +4,7 @@ import {
   type GaugeSeries,
   type Labels,
   type MetricsRegistry,
-  MetricType,
   MetricUnit,
-  type PerformanceMetric,
 } from '@fw0/metrics-core';
 import { CPU_MODES, CpuMetric, CpuSample, Label } from '../names.js';
 import type { LoadAverage } from '../parsers/loadavg.js';
@@ -14,7 +12,7 @@ import type { CpuTicks } from '../parsers/proc-stat.js';
 import type { CpuReading } from '../sources/types.js';
 import { DeviceTable } from '../tracking/device-table.js';
 import { KernelCounter } from '../tracking/kernel-counter.js';
-import { HOST_AGGREGATION, type Recorder } from '../tracking/recorder.js';
+import { HOST_AGGREGATION, type Recorder, recordGauge, type SampleList } from '../tracking/recorder.js';
 import { bindUnset } from '../tracking/unset-gauge.js';
 
 /** Modes that count as not busy (psutil and top agree: idle and waiting for I/O). */
@@ -96,46 +94,42 @@ export class CpuArea {
     };
   }
 
-  /** Takes a reading of CPU times; returns the utilisation samples (none on the first reading). */
-  updateTimes(reading: CpuReading, timestamp: number): PerformanceMetric[] {
-    const samples: PerformanceMetric[] = [];
+  /**
+   * Takes a reading of CPU times; records the utilisation samples (none on the first reading)
+   * and adds them to `samples` when given.
+   */
+  updateTimes(reading: CpuReading, timestamp: number, samples?: SampleList): void {
     this.ticksPerSecond = reading.ticksPerSecond;
-    if (this.track(this.all, reading.total)) {
-      samples.push(
-        this.sample(CpuSample.UTILIZATION, this.all.utilization.value, this.all.labels, timestamp),
-      );
-      CPU_MODES.forEach((_, index) => {
-        const share = this.all.modeShares[index]!;
-        samples.push(this.sample(CpuSample.MODE_UTILIZATION, share.value, share.labels, timestamp));
-      });
-    }
-    this.cores.begin();
-    for (const core of reading.cores) {
-      const state = this.cores.get(core.cpu, () => this.createCore(core.cpu));
-      if (this.track(state, core.ticks)) {
-        samples.push(
-          this.sample(CpuSample.CORE_UTILIZATION, state.utilization.value, state.labels, timestamp),
-        );
+    const all = this.all;
+    if (this.track(all, reading.total)) {
+      this.sample(CpuSample.UTILIZATION, all.utilization.value, all.labels, timestamp, samples);
+      for (let i = 0; i < CPU_MODES.length; i++) {
+        const share = all.modeShares[i]!;
+        this.sample(CpuSample.MODE_UTILIZATION, share.value, share.labels, timestamp, samples);
       }
     }
-    this.cores.sweep((state) => this.removeCore(state));
-    return samples;
+    this.cores.begin();
+    const cores = reading.cores;
+    for (let c = 0; c < cores.length; c++) {
+      const core = cores[c]!;
+      const state = this.cores.get(core.cpu, this.createCore);
+      if (this.track(state, core.ticks)) {
+        this.sample(CpuSample.CORE_UTILIZATION, state.utilization.value, state.labels, timestamp, samples);
+      }
+    }
+    this.cores.sweep(this.removeCore);
   }
 
-  /** Takes a reading of the load averages; returns their samples. */
-  updateLoad(load: LoadAverage, timestamp: number): PerformanceMetric[] {
-    const values = [load.load1, load.load5, load.load15];
-    const names = [CpuSample.LOAD1, CpuSample.LOAD5, CpuSample.LOAD15];
-    return values.map((value, index) => {
-      this.load[index]!.set(value);
-      return this.record({
-        name: names[index]!,
-        value,
-        type: MetricType.GAUGE,
-        unit: MetricUnit.COUNT,
-        timestamp,
-      });
-    });
+  /** Takes a reading of the load averages; records their samples and adds them to `samples` when given. */
+  updateLoad(load: LoadAverage, timestamp: number, samples?: SampleList): void {
+    this.loadSample(0, CpuSample.LOAD1, load.load1, timestamp, samples);
+    this.loadSample(1, CpuSample.LOAD5, load.load5, timestamp, samples);
+    this.loadSample(2, CpuSample.LOAD15, load.load15, timestamp, samples);
+  }
+
+  private loadSample(index: number, name: string, value: number, timestamp: number, samples: SampleList) {
+    this.load[index]!.set(value);
+    recordGauge(this.record, samples, name, value, MetricUnit.COUNT, timestamp);
   }
 
   /** Updates the trackers of one CPU; true when utilisation could be computed (a previous reading and time passed). */
@@ -155,7 +149,7 @@ export class CpuArea {
     return true;
   }
 
-  private createCore(cpu: string): CpuState {
+  private readonly createCore = (cpu: string): CpuState => {
     const labels = Object.freeze({ [Label.CPU]: cpu });
     const divisor = this.ticksPerSecond;
     return {
@@ -176,25 +170,18 @@ export class CpuArea {
       utilization: this.coreUtilization.bind(labels),
       modeShares: CPU_MODES.map((mode) => this.coreModeShares.bind({ ...labels, [Label.MODE]: mode })),
     };
-  }
+  };
 
-  private removeCore(state: CpuState): void {
+  private readonly removeCore = (state: CpuState): void => {
     for (const mode of CPU_MODES) {
       this.seconds.remove({ ...state.labels, [Label.MODE]: mode });
       this.coreModeShares.remove({ ...state.labels, [Label.MODE]: mode });
     }
     for (const mode of ['user', 'nice']) this.guestSeconds.remove({ ...state.labels, [Label.MODE]: mode });
     this.coreUtilization.remove(state.labels);
-  }
+  };
 
-  private sample(name: string, ratio: number, tags: Labels, timestamp: number): PerformanceMetric {
-    return this.record({
-      name,
-      value: ratio * 100,
-      type: MetricType.GAUGE,
-      unit: MetricUnit.PERCENT,
-      tags,
-      timestamp,
-    });
+  private sample(name: string, ratio: number, tags: Labels, timestamp: number, samples: SampleList): void {
+    recordGauge(this.record, samples, name, ratio * 100, MetricUnit.PERCENT, timestamp, tags);
   }
 }

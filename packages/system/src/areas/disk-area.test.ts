@@ -1,17 +1,26 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_DISK_DEVICE_EXCLUDE } from '../filters.js';
 import { DiskMetric, DiskSample, FilesystemMetric, FilesystemSample, Operation } from '../names.js';
 import { parseDiskstats } from '../parsers/diskstats.js';
 import { failures, treeCollector } from '../test-support/collectors.js';
 import { sampleKey, scrapeRegistry } from '../test-support/exposition.js';
 import { createProcTree, type ProcTree, readFixture } from '../test-support/fixtures.js';
+import { startNodeExporter } from '../test-support/node-exporter.js';
 
 let tree: ProcTree;
 afterEach(() => tree?.remove());
 
+/** The block devices of an exposition, sorted. */
+const devicesOf = (keys: Iterable<string>) =>
+  [...keys]
+    .filter((key) => key.startsWith(`${DiskMetric.READS_COMPLETED}{`))
+    .map((key) => /device="([^"]*)"/.exec(key)![1]!)
+    .sort();
+
 describe('block devices', () => {
-  it('exposes node_exporter counters in bytes and seconds, partitions and loop devices left out', async () => {
+  it('exposes node_exporter counters in bytes and seconds, loop and zram devices left out', async () => {
     tree = createProcTree();
     tree.copy('diskstats', 'captured', 'proc', 'diskstats');
     tree.write('mounts', '');
@@ -21,7 +30,7 @@ describe('block devices', () => {
     const disks = parseDiskstats(readFixture('captured', 'proc', 'diskstats'));
     for (const disk of disks) {
       const key = (name: string) => sampleKey(name, { device: disk.device });
-      if (/^(loop|ram)\d+$/.test(disk.device)) {
+      if (/^(loop|z?ram)\d+$/.test(disk.device)) {
         expect(scraped.has(key(DiskMetric.READS_COMPLETED))).toBe(false);
         continue;
       }
@@ -55,6 +64,56 @@ describe('block devices', () => {
     );
     await collector.close();
   });
+
+  it("by default leaves out partitions, loop, ram, zram and floppy devices, as node_exporter's default does", async () => {
+    tree = createProcTree();
+    tree.copy('diskstats', 'many-devices', 'diskstats');
+    tree.write('mounts', '');
+    const { collector } = treeCollector(tree);
+    await collector.collectDiskMetrics();
+    const kept = devicesOf(scrapeRegistry(collector.registry).keys());
+    // Whole disks, device-mapper and md volumes, optical drives stay; so do the partitions of
+    // names the pattern does not know (mmcblk0p1), exactly as node_exporter keeps them.
+    expect(kept).toEqual([
+      'dm-0',
+      'hda',
+      'md0',
+      'mmcblk0',
+      'mmcblk0p1',
+      'nvme0n1',
+      'sda',
+      'sr0',
+      'vda',
+      'xvda',
+    ]);
+    await collector.close();
+  });
+
+  it('keeps the devices node_exporter keeps, reading the same file (its 1.5 default kept zram)', async () => {
+    tree = createProcTree();
+    tree.copy('diskstats', 'many-devices', 'diskstats');
+    tree.write('mounts', '');
+    const { collector } = treeCollector(tree);
+    await collector.collectDiskMetrics();
+    const ours = devicesOf(scrapeRegistry(collector.registry).keys());
+    await collector.close();
+    const exporterDevices = async (diskDeviceExclude: string | null) => {
+      const exporter = await startNodeExporter({
+        procPath: tree.path,
+        collectors: ['diskstats'],
+        diskDeviceExclude,
+      });
+      try {
+        return devicesOf((await exporter.scrape()).keys());
+      } finally {
+        await exporter.stop();
+      }
+    };
+    // Its own default (Debian ships 1.5): ours, and zram0, which 1.8 added to the pattern.
+    expect(await exporterDevices(null)).toEqual([...ours, 'zram0'].sort());
+    // Our pattern, given to it: the same devices exactly.
+    expect(await exporterDevices(DEFAULT_DISK_DEVICE_EXCLUDE.source)).toEqual(ours);
+  }, 30_000);
 
   it('include and exclude patterns choose the devices', async () => {
     tree = createProcTree();

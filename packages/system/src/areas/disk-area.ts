@@ -4,17 +4,14 @@ import {
   type GaugeSeries,
   type Labels,
   type MetricsRegistry,
-  MetricType,
   MetricUnit,
-  type PerformanceMetric,
-  type Unit,
 } from '@fw0/metrics-core';
 import type { NameFilter } from '../filters.js';
 import { DiskMetric, DiskSample, Label } from '../names.js';
 import type { DiskIoReading } from '../sources/types.js';
 import { DeviceTable } from '../tracking/device-table.js';
 import { KernelCounter } from '../tracking/kernel-counter.js';
-import { HOST_AGGREGATION, type Recorder } from '../tracking/recorder.js';
+import { HOST_AGGREGATION, type Recorder, recordGauge, type SampleList } from '../tracking/recorder.js';
 import { COUNTERS, IO_TIME_COUNTER, RATES } from './disk-counters.js';
 
 interface DiskState {
@@ -59,17 +56,21 @@ export class DiskArea {
     });
   }
 
-  /** Takes a reading of every device at `at` (performance.now(), ms); returns the rate samples of those the filter accepts. */
-  update(devices: readonly DiskIoReading[], at: number, timestamp: number): PerformanceMetric[] {
+  /**
+   * Takes a reading of every device at `at` (performance.now(), ms); records the rate samples of
+   * those the filter accepts and adds them to `samples` when given.
+   */
+  update(devices: readonly DiskIoReading[], at: number, timestamp: number, samples?: SampleList): void {
     const seconds = (at - this.lastAt) / 1000;
     this.lastAt = at;
-    const samples: PerformanceMetric[] = [];
     this.disks.begin();
-    for (const device of devices) {
+    for (let d = 0; d < devices.length; d++) {
+      const device = devices[d]!;
       if (!this.filter.accepts(device.device)) continue;
-      const state = this.disks.get(device.device, () => this.createDisk(device.device));
+      const state = this.disks.get(device.device, this.createDisk);
       for (let i = 0; i < COUNTERS.length; i++) {
-        const raw = device[COUNTERS[i]!.field];
+        const counter = COUNTERS[i]!;
+        const raw = device[counter.field];
         if (raw === undefined) {
           state.deltas[i] = Number.NaN;
           continue;
@@ -77,8 +78,8 @@ export class DiskArea {
         state.counters[i] ??= new KernelCounter(
           this.counters[i]!.bind(state.labels),
           'wrap',
-          COUNTERS[i]!.multiplier,
-          COUNTERS[i]!.divisor,
+          counter.multiplier,
+          counter.divisor,
         );
         state.deltas[i] = state.counters[i]!.update(raw);
       }
@@ -89,24 +90,31 @@ export class DiskArea {
         const delta = state.deltas[rate.counter]!;
         if (Number.isNaN(delta)) continue;
         state.rates[r]!.set((delta * rate.scale) / seconds);
-        samples.push(this.sample(rate.sample, state.rates[r]!.value, rate.unit, state.labels, timestamp));
+        recordGauge(
+          this.record,
+          samples,
+          rate.sample,
+          state.rates[r]!.value,
+          rate.unit,
+          timestamp,
+          state.labels,
+        );
       }
       const busy = state.deltas[IO_TIME_COUNTER]!;
       if (!Number.isNaN(busy)) {
         state.utilization.set(Math.min(1, busy / 1000 / seconds));
-        samples.push(
-          this.sample(
-            DiskSample.IO_UTILIZATION,
-            state.utilization.value * 100,
-            MetricUnit.PERCENT,
-            state.labels,
-            timestamp,
-          ),
+        recordGauge(
+          this.record,
+          samples,
+          DiskSample.IO_UTILIZATION,
+          state.utilization.value * 100,
+          MetricUnit.PERCENT,
+          timestamp,
+          state.labels,
         );
       }
     }
-    this.disks.sweep((state) => this.removeDisk(state));
-    return samples;
+    this.disks.sweep(this.removeDisk);
   }
 
   /** performance.now() of the last reading (NaN before the first). */
@@ -114,7 +122,7 @@ export class DiskArea {
     return this.lastAt;
   }
 
-  private createDisk(device: string): DiskState {
+  private readonly createDisk = (device: string): DiskState => {
     const labels = Object.freeze({ [Label.DEVICE]: device });
     return {
       labels,
@@ -124,20 +132,10 @@ export class DiskArea {
       utilization: this.utilization.bind(labels),
       ioNow: this.ioNow.bind(labels),
     };
-  }
+  };
 
-  private removeDisk(state: DiskState): void {
+  private readonly removeDisk = (state: DiskState): void => {
     for (const counter of this.counters) counter.remove(state.labels);
     for (const gauge of [...this.rates, this.utilization, this.ioNow]) gauge.remove(state.labels);
-  }
-
-  private sample(
-    name: string,
-    value: number,
-    unit: Unit,
-    tags: Labels,
-    timestamp: number,
-  ): PerformanceMetric {
-    return this.record({ name, value, type: MetricType.GAUGE, unit, tags, timestamp });
-  }
+  };
 }

@@ -3,21 +3,28 @@ import {
   type GaugeSeries,
   type Labels,
   type MetricsRegistry,
-  MetricType,
   MetricUnit,
-  type PerformanceMetric,
   type Unit,
 } from '@fw0/metrics-core';
 import { FilesystemMetric, FilesystemSample, Label } from '../names.js';
 import type { FilesystemReading } from '../sources/types.js';
 import { DeviceTable } from '../tracking/device-table.js';
-import { HOST_AGGREGATION, type Recorder } from '../tracking/recorder.js';
+import { HOST_AGGREGATION, type Recorder, recordGauge, type SampleList } from '../tracking/recorder.js';
+
+/** The size samples and the figure each reports, in bytes. */
+const SIZE_SAMPLES = [
+  [FilesystemSample.SIZE, 'sizeBytes'],
+  [FilesystemSample.FREE, 'freeBytes'],
+  [FilesystemSample.AVAIL, 'availBytes'],
+] as const;
 
 /** The statfs figures, in the order of {@link FilesystemArea}'s size gauges. */
 const SIZE_FIELDS = ['sizeBytes', 'freeBytes', 'availBytes', 'files', 'filesFree'] as const;
 
 interface FilesystemState {
   readonly labels: Labels;
+  readonly device: string;
+  readonly fstype: string;
   readonly sizes: GaugeSeries[];
   readonly readonly: GaugeSeries;
   readonly error: GaugeSeries;
@@ -61,13 +68,22 @@ export class FilesystemArea {
     );
   }
 
-  /** Takes one reading per mounted filesystem; returns the size samples of those statfs answered for. */
-  update(readings: readonly FilesystemReading[], timestamp: number): PerformanceMetric[] {
-    const samples: PerformanceMetric[] = [];
+  /**
+   * Takes one reading per mounted filesystem; records the size samples of those statfs answered
+   * for and adds them to `samples` when given.
+   */
+  update(readings: readonly FilesystemReading[], timestamp: number, samples?: SampleList): void {
     this.filesystems.begin();
-    for (const reading of readings) {
-      const key = `${reading.device}\u0000${reading.fstype}\u0000${reading.mountpoint}`;
-      const state = this.filesystems.get(key, () => this.createFilesystem(reading));
+    for (let r = 0; r < readings.length; r++) {
+      const reading = readings[r]!;
+      // Keyed by mount point (one mount per point in the table); a remount with another device
+      // or type is another series.
+      let state = this.filesystems.find(reading.mountpoint);
+      if (state === undefined || state.device !== reading.device || state.fstype !== reading.fstype) {
+        if (state !== undefined) this.removeFilesystem(state);
+        state = this.createFilesystem(reading);
+        this.filesystems.replace(reading.mountpoint, state);
+      }
       state.error.set(reading.error === undefined ? 0 : 1);
       if (reading.readonly !== undefined) state.readonly.set(reading.readonly ? 1 : 0);
       if (reading.error !== undefined) {
@@ -75,34 +91,37 @@ export class FilesystemArea {
         this.removeSizes(state);
         continue;
       }
-      SIZE_FIELDS.forEach((field, index) => {
-        const value = reading[field];
+      for (let index = 0; index < SIZE_FIELDS.length; index++) {
+        const value = reading[SIZE_FIELDS[index]!];
         if (value !== undefined) state.sizes[index]!.set(value);
-      });
+      }
       const { sizeBytes, freeBytes, availBytes } = reading;
       if (sizeBytes === undefined || freeBytes === undefined || availBytes === undefined) continue;
       const used = sizeBytes - freeBytes;
       state.usedRatio.set(used + availBytes > 0 ? used / (used + availBytes) : 0);
-      samples.push(
-        this.sample(FilesystemSample.SIZE, sizeBytes, MetricUnit.BYTES, state.labels, timestamp),
-        this.sample(FilesystemSample.FREE, freeBytes, MetricUnit.BYTES, state.labels, timestamp),
-        this.sample(FilesystemSample.AVAIL, availBytes, MetricUnit.BYTES, state.labels, timestamp),
-        this.sample(
-          FilesystemSample.USED,
-          state.usedRatio.value * 100,
-          MetricUnit.PERCENT,
-          state.labels,
-          timestamp,
-        ),
+      for (let index = 0; index < SIZE_SAMPLES.length; index++) {
+        const [name, field] = SIZE_SAMPLES[index]!;
+        recordGauge(this.record, samples, name, reading[field]!, MetricUnit.BYTES, timestamp, state.labels);
+      }
+      const usedPercent = state.usedRatio.value * 100;
+      recordGauge(
+        this.record,
+        samples,
+        FilesystemSample.USED,
+        usedPercent,
+        MetricUnit.PERCENT,
+        timestamp,
+        state.labels,
       );
     }
-    this.filesystems.sweep((state) => {
-      this.removeSizes(state);
-      this.readonly.remove(state.labels);
-      this.error.remove(state.labels);
-    });
-    return samples;
+    this.filesystems.sweep(this.removeFilesystem);
   }
+
+  private readonly removeFilesystem = (state: FilesystemState): void => {
+    this.removeSizes(state);
+    this.readonly.remove(state.labels);
+    this.error.remove(state.labels);
+  };
 
   private createFilesystem(reading: FilesystemReading): FilesystemState {
     const labels = Object.freeze({
@@ -112,6 +131,8 @@ export class FilesystemArea {
     });
     return {
       labels,
+      device: reading.device,
+      fstype: reading.fstype,
       sizes: this.sizes.map((gauge) => gauge.bind(labels)),
       readonly: this.readonly.bind(labels),
       error: this.error.bind(labels),
@@ -122,15 +143,5 @@ export class FilesystemArea {
   private removeSizes(state: FilesystemState): void {
     for (const gauge of this.sizes) gauge.remove(state.labels);
     this.usedRatio.remove(state.labels);
-  }
-
-  private sample(
-    name: string,
-    value: number,
-    unit: Unit,
-    tags: Labels,
-    timestamp: number,
-  ): PerformanceMetric {
-    return this.record({ name, value, type: MetricType.GAUGE, unit, tags, timestamp });
   }
 }

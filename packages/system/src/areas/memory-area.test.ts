@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MEMINFO_FIELDS, MemoryMetric, MemorySample, meminfoMetricName } from '../names.js';
+import { MEMINFO_FIELDS, MemoryMetric, MemorySample, meminfoMetricName, Operation } from '../names.js';
 import { parseMeminfo } from '../parsers/meminfo.js';
 import { failures, treeCollector } from '../test-support/collectors.js';
 import { sampleKey, scrapeRegistry } from '../test-support/exposition.js';
@@ -60,7 +60,7 @@ describe('memory', () => {
 
   it('turns swapped pages into bytes per second with the kernel page size', async () => {
     tree = createProcTree();
-    tree.copy('meminfo', 'captured', 'proc', 'meminfo');
+    tree.write('meminfo', withSwap());
     tree.copy('self/smaps', 'captured', 'proc', 'self', 'smaps');
     tree.write('vmstat', vmstat(100, 1000));
     const { collector } = treeCollector(tree);
@@ -79,12 +79,35 @@ describe('memory', () => {
     await collector.close();
   });
 
+  it('without swap, reads /proc/vmstat once for its counters, then reports no traffic without reading it', async () => {
+    tree = createProcTree();
+    tree.copy('meminfo', 'captured', 'proc', 'meminfo'); // SwapTotal: 0 kB
+    tree.write('vmstat', vmstat(7, 9));
+    const { collector } = treeCollector(tree);
+    await collector.collectMemoryMetrics();
+    // From now on a read of /proc/vmstat would fail and be counted: none must happen.
+    tree.write('vmstat', 'broken\n');
+    for (let round = 0; round < 3; round++) {
+      const samples = await collector.collectMemoryMetrics();
+      const rates = samples.filter(
+        (sample) => sample.name.startsWith('system_swap_') && sample.name.endsWith('_per_second'),
+      );
+      expect(rates.map((sample) => sample.value)).toEqual([0, 0]);
+    }
+    expect(failures(collector, Operation.SWAP_ACTIVITY)).toBe(0);
+    const scraped = scrapeRegistry(collector.registry);
+    expect(scraped.get(sampleKey(MemoryMetric.SWAP_IN_PAGES))).toBe(7);
+    expect(scraped.get(sampleKey(MemoryMetric.SWAP_IN_RATE))).toBe(0);
+    // Swap appears: the next collection reads /proc/vmstat again (and counts its failure).
+    tree.write('meminfo', withSwap());
+    await collector.collectMemoryMetrics();
+    expect(failures(collector, Operation.SWAP_ACTIVITY)).toBe(1);
+    await collector.close();
+  });
+
   it('lists swap areas (paths with blanks), and forgets them when /proc/swaps is empty', async () => {
     tree = createProcTree();
-    const withSwap = readFixture('captured', 'proc', 'meminfo')
-      .replace(/^SwapTotal: .*$/m, 'SwapTotal:       9437176 kB')
-      .replace(/^SwapFree: .*$/m, 'SwapFree:        9435128 kB');
-    tree.write('meminfo', withSwap);
+    tree.write('meminfo', withSwap());
     tree.copy('swaps', 'spaces', 'swaps');
     const { collector } = treeCollector(tree);
     await collector.collectMemoryMetrics();
@@ -111,7 +134,7 @@ describe('memory', () => {
         sampleKey(MemoryMetric.SWAP_DEVICE_SIZE, { device: '/swap file', type: 'file' }),
       ),
     ).toBe(true);
-    tree.write('meminfo', withSwap);
+    tree.write('meminfo', withSwap());
     // Swap switched off: meminfo says so, /proc/swaps is no longer read (a missing file would count).
     tree.copy('swaps', 'spaces', 'swaps');
     await collector.collectMemoryMetrics();
@@ -124,3 +147,10 @@ describe('memory', () => {
     await collector.close();
   });
 });
+
+/** The captured meminfo with a swap area of 9 GiB. */
+function withSwap(): string {
+  return readFixture('captured', 'proc', 'meminfo')
+    .replace(/^SwapTotal: .*$/m, 'SwapTotal:       9437176 kB')
+    .replace(/^SwapFree: .*$/m, 'SwapFree:        9435128 kB');
+}

@@ -3,9 +3,7 @@ import {
   type GaugeSeries,
   type Labels,
   type MetricsRegistry,
-  MetricType,
   MetricUnit,
-  type PerformanceMetric,
   type Unit,
 } from '@fw0/metrics-core';
 import {
@@ -22,8 +20,21 @@ import type { SwapDevice } from '../parsers/swaps.js';
 import type { SwapActivityReading } from '../sources/types.js';
 import { DeviceTable } from '../tracking/device-table.js';
 import { KernelCounter } from '../tracking/kernel-counter.js';
-import { HOST_AGGREGATION, type Recorder } from '../tracking/recorder.js';
+import { HOST_AGGREGATION, type Recorder, recordGauge, type SampleList } from '../tracking/recorder.js';
 import { bindUnset } from '../tracking/unset-gauge.js';
+
+/** A meminfo field as exposed: its gauge, and its sample name when it is also a sample. */
+interface FieldState {
+  readonly name: MeminfoField;
+  readonly series: GaugeSeries;
+  readonly sample: string | undefined;
+}
+
+/** The sample name of MemAvailable, estimated on kernels before 3.14. */
+const AVAILABLE_SAMPLE = meminfoMetricName('MemAvailable');
+
+/** Context of the samples computed from an estimated MemAvailable. */
+const ESTIMATED = Object.freeze({ availableEstimated: true });
 
 interface SwapDeviceState {
   readonly labels: Labels;
@@ -36,7 +47,9 @@ interface SwapDeviceState {
  * cannot be had without swapping), swap use, swap traffic rates and swap areas.
  */
 export class MemoryArea {
-  private readonly fields = new Map<MeminfoField, GaugeSeries>();
+  /** Every exposed field, names and sample names built once. */
+  private readonly fields: readonly FieldState[];
+  private readonly availableSeries: GaugeSeries;
   private readonly used: GaugeSeries;
   private readonly utilization: GaugeSeries;
   private readonly swapUsed: GaugeSeries;
@@ -58,12 +71,12 @@ export class MemoryArea {
   ) {
     const gauge = (name: string, help: string, unit?: Unit) =>
       registry.gauge({ name, help, aggregation: HOST_AGGREGATION, ...(unit ? { unit } : {}) });
-    for (const field of MEMINFO_FIELDS) {
-      this.fields.set(
-        field,
-        bindUnset(gauge(meminfoMetricName(field), `Memory information field ${field}_bytes.`, 'bytes')),
-      );
-    }
+    this.fields = MEMINFO_FIELDS.map((field) => ({
+      name: field,
+      series: bindUnset(gauge(meminfoMetricName(field), `Memory information field ${field}_bytes.`, 'bytes')),
+      sample: MEMINFO_SAMPLED_FIELDS.includes(field) ? meminfoMetricName(field) : undefined,
+    }));
+    this.availableSeries = this.fields.find((field) => field.name === 'MemAvailable')!.series;
     this.used = bindUnset(gauge(MemoryMetric.USED, 'Memory in use: MemTotal - MemAvailable.', 'bytes'));
     this.utilization = bindUnset(
       gauge(MemoryMetric.UTILIZATION, 'Memory in use as a fraction of MemTotal.', 'ratio'),
@@ -97,44 +110,61 @@ export class MemoryArea {
   }
 
   /**
-   * Takes a meminfo reading; returns the memory samples. Without MemAvailable (kernels before
-   * 3.14) available memory is estimated as MemFree + Buffers + Cached and the samples say so in
-   * their context (`availableEstimated: true`).
+   * Takes a meminfo reading; records the memory samples and adds them to `samples` when given.
+   * Without MemAvailable (kernels before 3.14) available memory is estimated as MemFree +
+   * Buffers + Cached and the samples say so in their context (`availableEstimated: true`).
    */
-  updateMemory(meminfo: Meminfo, timestamp: number): PerformanceMetric[] {
-    const samples: PerformanceMetric[] = [];
-    for (const [field, series] of this.fields) {
-      const value = meminfo.get(field);
+  updateMemory(meminfo: Meminfo, timestamp: number, samples?: SampleList): void {
+    const fields = this.fields;
+    for (let f = 0; f < fields.length; f++) {
+      const field = fields[f]!;
+      const value = meminfo.get(field.name);
       if (value === undefined) continue;
-      series.set(value);
-      if (MEMINFO_SAMPLED_FIELDS.includes(field)) {
-        samples.push(this.sample(meminfoMetricName(field), value, MetricUnit.BYTES, timestamp));
-      }
+      field.series.set(value);
+      if (field.sample !== undefined)
+        recordGauge(this.record, samples, field.sample, value, MetricUnit.BYTES, timestamp);
     }
     const total = meminfo.get('MemTotal') ?? 0;
     const measured = meminfo.get('MemAvailable');
     const available =
       measured ??
       (meminfo.get('MemFree') ?? 0) + (meminfo.get('Buffers') ?? 0) + (meminfo.get('Cached') ?? 0);
-    const context = measured === undefined ? { availableEstimated: true } : undefined;
+    const context = measured === undefined ? ESTIMATED : undefined;
     if (measured === undefined) {
-      this.fields.get('MemAvailable')!.set(available);
-      samples.push(
-        this.sample(meminfoMetricName('MemAvailable'), available, MetricUnit.BYTES, timestamp, context),
+      this.availableSeries.set(available);
+      recordGauge(
+        this.record,
+        samples,
+        AVAILABLE_SAMPLE,
+        available,
+        MetricUnit.BYTES,
+        timestamp,
+        undefined,
+        context,
       );
     }
     const used = Math.max(0, total - available);
     this.used.set(used);
     this.utilization.set(total > 0 ? used / total : 0);
-    samples.push(this.sample(MemorySample.USED, used, MetricUnit.BYTES, timestamp, context));
-    samples.push(
-      this.sample(
-        MemorySample.UTILIZATION,
-        this.utilization.value * 100,
-        MetricUnit.PERCENT,
-        timestamp,
-        context,
-      ),
+    recordGauge(
+      this.record,
+      samples,
+      MemorySample.USED,
+      used,
+      MetricUnit.BYTES,
+      timestamp,
+      undefined,
+      context,
+    );
+    recordGauge(
+      this.record,
+      samples,
+      MemorySample.UTILIZATION,
+      this.utilization.value * 100,
+      MetricUnit.PERCENT,
+      timestamp,
+      undefined,
+      context,
     );
     const swapTotal = meminfo.get('SwapTotal');
     const swapFree = meminfo.get('SwapFree');
@@ -142,46 +172,70 @@ export class MemoryArea {
       const swapUsed = Math.max(0, swapTotal - swapFree);
       this.swapUsed.set(swapUsed);
       this.swapUtilization.set(swapTotal > 0 ? swapUsed / swapTotal : 0);
-      samples.push(this.sample(MemorySample.SWAP_USED, swapUsed, MetricUnit.BYTES, timestamp));
-      samples.push(
-        this.sample(
-          MemorySample.SWAP_UTILIZATION,
-          this.swapUtilization.value * 100,
-          MetricUnit.PERCENT,
-          timestamp,
-        ),
+      recordGauge(this.record, samples, MemorySample.SWAP_USED, swapUsed, MetricUnit.BYTES, timestamp);
+      recordGauge(
+        this.record,
+        samples,
+        MemorySample.SWAP_UTILIZATION,
+        this.swapUtilization.value * 100,
+        MetricUnit.PERCENT,
+        timestamp,
       );
     }
-    return samples;
   }
 
-  /** Takes a swap traffic reading at `at` (performance.now(), ms); returns the rate samples (none on the first). */
-  updateSwapActivity(activity: SwapActivityReading, at: number, timestamp: number): PerformanceMetric[] {
+  /**
+   * Takes a swap traffic reading at `at` (performance.now(), ms); records the rate samples (none
+   * on the first) and adds them to `samples` when given.
+   */
+  updateSwapActivity(
+    activity: SwapActivityReading,
+    at: number,
+    timestamp: number,
+    samples?: SampleList,
+  ): void {
     this.pagesIn.set(activity.pagesIn);
     this.pagesOut.set(activity.pagesOut);
     const pagesIn = this.inTracker.update(activity.pagesIn);
     const pagesOut = this.outTracker.update(activity.pagesOut);
     const seconds = (at - this.lastSwapAt) / 1000;
     this.lastSwapAt = at;
-    const samples: PerformanceMetric[] = [];
     if (seconds > 0 && Number.isFinite(pagesIn)) {
       this.swapInRate.set((pagesIn * activity.pageSizeBytes) / seconds);
-      samples.push(
-        this.sample(MemorySample.SWAP_IN_RATE, this.swapInRate.value, MetricUnit.BYTES_PER_SECOND, timestamp),
+      recordGauge(
+        this.record,
+        samples,
+        MemorySample.SWAP_IN_RATE,
+        this.swapInRate.value,
+        MetricUnit.BYTES_PER_SECOND,
+        timestamp,
       );
     }
     if (seconds > 0 && Number.isFinite(pagesOut)) {
       this.swapOutRate.set((pagesOut * activity.pageSizeBytes) / seconds);
-      samples.push(
-        this.sample(
-          MemorySample.SWAP_OUT_RATE,
-          this.swapOutRate.value,
-          MetricUnit.BYTES_PER_SECOND,
-          timestamp,
-        ),
+      recordGauge(
+        this.record,
+        samples,
+        MemorySample.SWAP_OUT_RATE,
+        this.swapOutRate.value,
+        MetricUnit.BYTES_PER_SECOND,
+        timestamp,
       );
     }
-    return samples;
+  }
+
+  /**
+   * Records an interval without swap traffic, known without reading /proc/vmstat: the host had
+   * no swap area at either end of it (the kernel cannot swap without one). The page counters keep
+   * their last reading, which is still true; the rates are 0 (only once a reading set them: they
+   * are not made up before the first real one).
+   */
+  updateNoSwapTraffic(timestamp: number, samples?: SampleList): void {
+    if (Number.isNaN(this.lastSwapAt)) return;
+    this.swapInRate.set(0);
+    this.swapOutRate.set(0);
+    recordGauge(this.record, samples, MemorySample.SWAP_IN_RATE, 0, MetricUnit.BYTES_PER_SECOND, timestamp);
+    recordGauge(this.record, samples, MemorySample.SWAP_OUT_RATE, 0, MetricUnit.BYTES_PER_SECOND, timestamp);
   }
 
   /** Takes the list of swap areas (registry only: no samples). */
@@ -204,15 +258,5 @@ export class MemoryArea {
   /** performance.now() of the last swap traffic reading (NaN before the first). */
   get lastSwapReadingAt(): number {
     return this.lastSwapAt;
-  }
-
-  private sample(
-    name: string,
-    value: number,
-    unit: Unit,
-    timestamp: number,
-    context?: Readonly<Record<string, unknown>>,
-  ): PerformanceMetric {
-    return this.record({ name, value, type: MetricType.GAUGE, unit, timestamp, context });
   }
 }

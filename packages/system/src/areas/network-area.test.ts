@@ -85,4 +85,32 @@ describe('network interfaces', () => {
     expect(devicesOf(scrapeRegistry(all.collector.registry).keys())).toEqual(['eth0', 'eth1']);
     await all.collector.close();
   });
+
+  it('an interface that never carried a byte fills no buffer with zero rates, until its first packet', async () => {
+    tree = createProcTree();
+    const header = 'Inter-| a\n face | b\n';
+    const line = (name: string, bytes: number) =>
+      `  ${name}: ${bytes} ${bytes > 0 ? 1 : 0} 0 0 0 0 0 0 ${bytes} ${bytes > 0 ? 1 : 0} 0 0 0 0 0 0\n`;
+    tree.write('net/dev', header + line('eth0', 1000) + line('ifb0', 0));
+    const { collector } = treeCollector(tree);
+    await collector.collectNetworkMetrics();
+    tree.write('net/dev', header + line('eth0', 5000) + line('ifb0', 0));
+    const quiet = await collector.collectNetworkMetrics();
+    expect(new Set(quiet.map((sample) => sample.tags.device))).toEqual(new Set(['eth0']));
+    // Still in the registry, counters and rates at 0, as node_exporter shows it.
+    const scraped = scrapeRegistry(collector.registry);
+    expect(scraped.get(sampleKey('node_network_receive_bytes_total', { device: 'ifb0' }))).toBe(0);
+    expect(scraped.get(sampleKey('system_network_receive_bytes_per_second', { device: 'ifb0' }))).toBe(0);
+    tree.write('net/dev', header + line('eth0', 9000) + line('ifb0', 300));
+    const busy = await collector.collectNetworkMetrics();
+    const ifb = busy.filter((sample) => sample.tags.device === 'ifb0');
+    expect(ifb).toHaveLength(8);
+    expect(
+      ifb.find((sample) => sample.name === 'system_network_receive_bytes_per_second')!.value,
+    ).toBeGreaterThan(0);
+    // And from then on, its quiet intervals are samples too (0 is now news).
+    const after = await collector.collectNetworkMetrics();
+    expect(after.filter((sample) => sample.tags.device === 'ifb0')).toHaveLength(8);
+    await collector.close();
+  });
 });

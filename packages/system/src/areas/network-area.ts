@@ -1,18 +1,10 @@
-import {
-  type Counter,
-  type Gauge,
-  type GaugeSeries,
-  type Labels,
-  type MetricsRegistry,
-  MetricType,
-  type PerformanceMetric,
-} from '@fw0/metrics-core';
+import type { Counter, Gauge, GaugeSeries, Labels, MetricsRegistry } from '@fw0/metrics-core';
 import type { NameFilter } from '../filters.js';
 import { Label, NETWORK_COUNTERS, NETWORK_RATES } from '../names.js';
 import type { InterfaceReading } from '../sources/types.js';
 import { DeviceTable } from '../tracking/device-table.js';
 import { KernelCounter } from '../tracking/kernel-counter.js';
-import { HOST_AGGREGATION, type Recorder } from '../tracking/recorder.js';
+import { HOST_AGGREGATION, type Recorder, recordGauge, type SampleList } from '../tracking/recorder.js';
 
 /** Which interfaces are measured. */
 export interface InterfaceFilter {
@@ -26,6 +18,8 @@ interface InterfaceState {
   readonly counters: (KernelCounter | undefined)[];
   readonly deltas: Float64Array;
   readonly rates: GaugeSeries[];
+  /** False while every counter has read 0 since the interface was first seen. */
+  carried: boolean;
 }
 
 /** Help text of a /proc/net/dev counter, as node_exporter words it. */
@@ -65,19 +59,27 @@ export class NetworkArea {
 
   /** True when `reading` passes the interface filter. */
   accepts(reading: InterfaceReading): boolean {
-    if (this.filter.excludeVirtual && reading.virtual === true) return false;
-    return this.filter.names.accepts(reading.device);
+    return this.accept(reading.device, reading.virtual === true);
   }
 
-  /** Takes a reading of every interface at `at` (performance.now(), ms); returns the rate samples of those the filter accepts. */
-  update(readings: readonly InterfaceReading[], at: number, timestamp: number): PerformanceMetric[] {
+  /** The interface filter on a name and whether the interface is virtual (for sources that filter first). */
+  readonly accept = (device: string, virtual: boolean): boolean =>
+    !(this.filter.excludeVirtual && virtual) && this.filter.names.accepts(device);
+
+  /**
+   * Takes a reading of every interface at `at` (performance.now(), ms); records the rate samples
+   * of those the filter accepts and adds them to `samples` when given. An interface whose
+   * counters have all read 0 since it was first seen gives no samples (its gauges and counters
+   * are still set): they start with its first byte or packet.
+   */
+  update(readings: readonly InterfaceReading[], at: number, timestamp: number, samples?: SampleList): void {
     const seconds = (at - this.lastAt) / 1000;
     this.lastAt = at;
-    const samples: PerformanceMetric[] = [];
     this.interfaces.begin();
-    for (const reading of readings) {
+    for (let n = 0; n < readings.length; n++) {
+      const reading = readings[n]!;
       if (!this.accepts(reading)) continue;
-      const state = this.interfaces.get(reading.device, () => this.createInterface(reading.device));
+      const state = this.interfaces.get(reading.device, this.createInterface);
       for (let i = 0; i < NETWORK_COUNTERS.length; i++) {
         const raw = reading.counters[i];
         if (raw === undefined) {
@@ -86,6 +88,7 @@ export class NetworkArea {
         }
         state.counters[i] ??= new KernelCounter(this.counters[i]!.bind(state.labels), 'wrap');
         state.deltas[i] = state.counters[i]!.update(raw);
+        if (raw !== 0) state.carried = true;
       }
       if (!(seconds > 0)) continue;
       for (let r = 0; r < NETWORK_RATES.length; r++) {
@@ -94,23 +97,13 @@ export class NetworkArea {
         if (Number.isNaN(delta)) continue;
         const series = state.rates[r]!;
         series.set(delta / seconds);
-        samples.push(
-          this.record({
-            name: rate.name,
-            value: series.value,
-            type: MetricType.GAUGE,
-            unit: rate.unit,
-            tags: state.labels,
-            timestamp,
-          }),
-        );
+        // An interface that never carried anything (an unused ifb or dummy, a link never up)
+        // is in the registry with its zero counters and rates, but fills no buffer with zeros.
+        if (!state.carried) continue;
+        recordGauge(this.record, samples, rate.name, series.value, rate.unit, timestamp, state.labels);
       }
     }
-    this.interfaces.sweep((state) => {
-      for (const counter of this.counters) counter.remove(state.labels);
-      for (const gauge of this.rates) gauge.remove(state.labels);
-    });
-    return samples;
+    this.interfaces.sweep(this.removeInterface);
   }
 
   /** performance.now() of the last reading (NaN before the first). */
@@ -118,13 +111,19 @@ export class NetworkArea {
     return this.lastAt;
   }
 
-  private createInterface(device: string): InterfaceState {
+  private readonly removeInterface = (state: InterfaceState): void => {
+    for (const counter of this.counters) counter.remove(state.labels);
+    for (const gauge of this.rates) gauge.remove(state.labels);
+  };
+
+  private readonly createInterface = (device: string): InterfaceState => {
     const labels = Object.freeze({ [Label.DEVICE]: device });
     return {
       labels,
       counters: NETWORK_COUNTERS.map(() => undefined),
       deltas: new Float64Array(NETWORK_COUNTERS.length),
       rates: this.rates.map((gauge) => gauge.bind(labels)),
+      carried: false,
     };
-  }
+  };
 }

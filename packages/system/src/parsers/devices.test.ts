@@ -39,6 +39,31 @@ describe('parseDiskstats', () => {
   it('throws a ParseError naming a line with too few statistics', () => {
     expect(() => parseDiskstats(readFixture('malformed', 'diskstats'))).toThrow(ParseError);
   });
+
+  it('skips the devices a filter turns down, checking their lines all the same', () => {
+    const text = readFixture('many-devices', 'diskstats');
+    const all = parseDiskstats(text);
+    const asked: string[] = [];
+    const kept = parseDiskstats(text, undefined, (device) => {
+      asked.push(device);
+      return !/\d$/.test(device);
+    });
+    expect(asked).toEqual(all.map((disk) => disk.device));
+    expect(kept).toEqual(all.filter((disk) => !/\d$/.test(disk.device)));
+    expect(() => parseDiskstats(`${text}   8       2 sda2 1 2 x\n`, undefined, () => false)).toThrow(
+      /line 20: expected "major minor name"/,
+    );
+  });
+
+  it('reads counters past 2^53 as Number reads their text, and shorter ones exactly', () => {
+    const huge = '18446744073709551615';
+    const line = (value: string) =>
+      `   8       0 sda ${value} ${Array.from({ length: 16 }, () => '0').join(' ')}\n`;
+    expect(parseDiskstats(line(huge))[0]!.readsCompleted).toBe(Number(huge));
+    expect(parseDiskstats(line('9007199254740993'))[0]!.readsCompleted).toBe(Number('9007199254740993'));
+    expect(parseDiskstats(line('999999999999999'))[0]!.readsCompleted).toBe(999_999_999_999_999);
+    expect(parseDiskstats(line('0000123'))[0]!.readsCompleted).toBe(123);
+  });
 });
 
 describe('parseNetDev', () => {
@@ -64,6 +89,18 @@ describe('parseNetDev', () => {
   it('throws a ParseError naming a line with too few counters', () => {
     expect(() => parseNetDev(readFixture('malformed', 'net-dev'))).toThrow(
       /line 3: expected "name:" and 16 counters/,
+    );
+    const header = 'Inter-| a\n face | b\n';
+    expect(() => parseNetDev(`${header}  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 1e3\n`)).toThrow(
+      /line 3: counter 16 is not a number/,
+    );
+  });
+
+  it('skips the interfaces a filter turns down', () => {
+    const text = readFixture('captured', 'proc', 'net', 'dev');
+    const all = parseNetDev(text);
+    expect(parseNetDev(text, undefined, (device) => device.startsWith('ifb'))).toEqual(
+      all.filter((item) => item.device.startsWith('ifb')),
     );
   });
 });

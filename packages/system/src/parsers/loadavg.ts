@@ -21,3 +21,22 @@ export function parseLoadavg(text: string, file = '/proc/loadavg'): LoadAverage 
   }
   return { load1: Number(one), load5: Number(five), load15: Number(fifteen) };
 }
+
+/** The kernel's fixed-point load averages: 11 fractional bits (FSHIFT). */
+const FIXED_1 = 2048;
+
+/**
+ * A load average as /proc/loadavg prints it: the kernel adds 1/200 (FIXED_1 / 200, in its
+ * fixed point) and truncates to two decimals. `os.loadavg()` gives either /proc/loadavg's text
+ * parsed (libuv reads that file first; this leaves such a value unchanged) or sysinfo(2)'s
+ * unrounded fixed-point value (libuv's fallback; this rounds it exactly as the file would), so
+ * the result always equals what node_exporter reads from the file at the same moment.
+ */
+export function roundLoadAverage(value: number): number {
+  if (!(value >= 0) || !Number.isFinite(value)) return value;
+  const fixed = Math.round(value * FIXED_1) + Math.floor(FIXED_1 / 200);
+  const whole = Math.floor(fixed / FIXED_1);
+  const hundredths = Math.floor(((fixed % FIXED_1) * 100) / FIXED_1);
+  // An integer number of hundredths divided once: the same double as parsing "whole.hundredths".
+  return (whole * 100 + hundredths) / 100;
+}

@@ -1,7 +1,7 @@
 import { ParseError } from '@fw0/metrics-core';
 import { describe, expect, it } from 'vitest';
 import { readFixture } from '../test-support/fixtures.js';
-import { parseMeminfo } from './meminfo.js';
+import { meminfoFieldSet, parseMeminfo } from './meminfo.js';
 
 describe('parseMeminfo', () => {
   it('reads every line of a captured /proc/meminfo, kB as KiB', () => {
@@ -29,5 +29,35 @@ describe('parseMeminfo', () => {
       /line 2: expected "Name: value \[kB\]"/,
     );
     expect(() => parseMeminfo(readFixture('malformed', 'meminfo-no-total'))).toThrow(/no MemTotal line/);
+  });
+
+  it('with a set of fields, reads those alone, as the full parse reads them', () => {
+    const text = readFixture('captured', 'proc', 'meminfo');
+    const full = parseMeminfo(text);
+    const names = ['SwapFree', 'Cached', 'MemAvailable', 'SwapCached', 'Active', 'NoSuchField'];
+    const some = parseMeminfo(text, undefined, meminfoFieldSet(names));
+    // MemTotal is always looked up: nothing is usable without it.
+    expect([...some.keys()].sort()).toEqual([
+      'Active',
+      'Cached',
+      'MemAvailable',
+      'MemTotal',
+      'SwapCached',
+      'SwapFree',
+    ]);
+    for (const [name, value] of some) expect(value, name).toBe(full.get(name));
+  });
+
+  it('with a set of fields, checks those lines only, and still wants MemTotal', () => {
+    const fields = meminfoFieldSet(['MemFree']);
+    expect(() => parseMeminfo(readFixture('malformed', 'meminfo'), undefined, fields)).toThrow(
+      /line 2: expected "Name: value \[kB\]"/,
+    );
+    expect(parseMeminfo('MemTotal: 8 kB\nBroken: x\nMemFree: 2 kB\n', undefined, fields).get('MemFree')).toBe(
+      2048,
+    );
+    expect(() => parseMeminfo(readFixture('malformed', 'meminfo-no-total'), undefined, fields)).toThrow(
+      /no MemTotal line/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { parseFailure, splitLines, unescapeOctal } from './parse-support.js';
+import { parseFailure, splitBlanks, splitLines, unescapeOctal } from './parse-support.js';
 
 /** One line of /proc/mounts. */
 export interface Mount {
@@ -22,9 +22,9 @@ export function parseMounts(text: string, file = '/proc/mounts'): Mount[] {
   const lines = splitLines(text);
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
-    if (line.trim() === '') continue;
+    const fields = splitBlanks(line);
+    if (fields.length === 0) continue;
     const number = index + 1;
-    const fields = line.trim().split(/\s+/);
     if (fields.length < 4)
       throw parseFailure(file, number, line, 'expected "device mountpoint fstype options"');
     const mountpoint = unescapeOctal(fields[1]!);

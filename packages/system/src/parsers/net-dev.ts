@@ -1,4 +1,4 @@
-import { parseFailure, splitLines, unsignedField } from './parse-support.js';
+import { LineWords, lineEnd, parseFailure, trimBlanks } from './parse-support.js';
 
 /** Counters of one network interface since it came up, from /proc/net/dev. */
 export interface InterfaceStats {
@@ -15,35 +15,52 @@ export interface InterfaceStats {
 /** Columns per interface line. */
 export const NET_DEV_COLUMNS = 16;
 
+const words = new LineWords();
+
 /**
  * Parses /proc/net/dev (two header lines, then `name: 16 numbers`). The name is everything
  * before the last colon, trimmed, so names with spaces parse; old kernels that write no space
- * after the colon (`eth0:123`) parse too. Throws a ParseError naming a malformed line.
+ * after the colon (`eth0:123`) parse too. Interfaces `accept` turns down are skipped before
+ * their counters are read. Throws a ParseError naming a malformed line.
  */
-export function parseNetDev(text: string, file = '/proc/net/dev'): InterfaceStats[] {
+export function parseNetDev(
+  text: string,
+  file = '/proc/net/dev',
+  accept?: (device: string) => boolean,
+): InterfaceStats[] {
   const interfaces: InterfaceStats[] = [];
-  const lines = splitLines(text);
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]!;
-    if (line.trim() === '') continue;
-    const number = index + 1;
-    if (line.includes('|')) continue; // the two header lines
-    const colon = line.lastIndexOf(':');
-    const device = colon < 0 ? '' : line.slice(0, colon).trim();
-    const fields = line
-      .slice(colon + 1)
-      .trim()
-      .split(/\s+/);
-    if (device === '' || fields.length !== NET_DEV_COLUMNS) {
-      throw parseFailure(file, number, line, `expected "name:" and ${NET_DEV_COLUMNS} counters`);
+  let number = 0;
+  for (let start = 0; start < text.length; ) {
+    const end = lineEnd(text, start);
+    number++;
+    const lineStart = start;
+    start = end + 1;
+    const colon = text.lastIndexOf(':', end - 1);
+    const count = colon < lineStart ? 0 : words.scan(text, colon + 1, end);
+    const device = count === 0 ? '' : trimBlanks(text.slice(lineStart, colon));
+    if (device === '' || count !== NET_DEV_COLUMNS || !allUnsigned()) {
+      // Not an interface line: the two header lines (they hold "|") and blank lines are skipped.
+      const line = text.slice(lineStart, end);
+      if (line.includes('|') || trimBlanks(line) === '') continue;
+      const why =
+        device !== '' && count === NET_DEV_COLUMNS
+          ? `counter ${firstNonNumber() + 1} is not a number`
+          : `expected "name:" and ${NET_DEV_COLUMNS} counters`;
+      throw parseFailure(file, number, line, why);
     }
+    if (accept !== undefined && !accept(device)) continue;
     const counters = new Array<number>(NET_DEV_COLUMNS);
-    for (let i = 0; i < NET_DEV_COLUMNS; i++) {
-      const value = unsignedField(fields[i]);
-      if (value === undefined) throw parseFailure(file, number, line, `counter ${i + 1} is not a number`);
-      counters[i] = value;
-    }
+    for (let i = 0; i < NET_DEV_COLUMNS; i++) counters[i] = words.unsigned(i);
     interfaces.push({ device, counters });
   }
   return interfaces;
+}
+
+function firstNonNumber(): number {
+  for (let i = 0; i < NET_DEV_COLUMNS; i++) if (!words.isUnsigned(i)) return i;
+  return -1;
+}
+
+function allUnsigned(): boolean {
+  return firstNonNumber() < 0;
 }

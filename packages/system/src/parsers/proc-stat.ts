@@ -1,4 +1,6 @@
-import { parseFailure, unsignedField } from './parse-support.js';
+import { LineWords, lineEnd, parseFailure } from './parse-support.js';
+
+const words = new LineWords();
 
 /**
  * Time one CPU (or all together) spent in each mode since boot, in clock ticks (USER_HZ,
@@ -56,44 +58,55 @@ const MIN_COLUMNS = 4;
 export function parseProcStat(text: string, file = '/proc/stat'): ProcStat {
   let total: CpuTicks | undefined;
   const cores: CoreTicks[] = [];
-  // The cpu lines come first: read line by line while they last, never splitting the rest
+  // The cpu lines come first: read line by line while they last, never looking at the rest
   // (the intr line alone can be tens of kilobytes on a large machine).
   let start = 0;
   for (let number = 1; start < text.length && text.startsWith('cpu', start); number++) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end);
+    const end = lineEnd(text, start);
+    const lineStart = start;
     start = end + 1;
-    const fields = line.trim().split(/\s+/);
-    const name = fields[0]!;
-    const ticks = readTicks(fields, file, number, line);
+    words.scan(text, lineStart, end);
+    const name = words.word(0);
+    const ticks = readTicks(file, number, text, lineStart, end);
     if (name === 'cpu') total = ticks;
-    else if (/^cpu\d+$/.test(name)) cores.push({ cpu: name.slice(3), ticks });
-    else throw parseFailure(file, number, line, 'unknown cpu line');
+    else if (CORE_NAME.test(name)) cores.push({ cpu: name.slice(3), ticks });
+    else throw parseFailure(file, number, text.slice(lineStart, end), 'unknown cpu line');
   }
   if (total === undefined) throw parseFailure(file, 1, text.slice(0, 40), 'no "cpu" line');
   return { total, cores };
 }
 
-function readTicks(fields: string[], file: string, number: number, line: string): CpuTicks {
-  const count = fields.length - 1;
-  if (count < MIN_COLUMNS) throw parseFailure(file, number, line, `expected at least ${MIN_COLUMNS} columns`);
-  const ticks: CpuTicks = {
-    user: 0,
-    nice: 0,
-    system: 0,
-    idle: 0,
-    iowait: 0,
-    irq: 0,
-    softirq: 0,
-    steal: 0,
-    guest: 0,
-    guestNice: 0,
-  };
-  for (let i = 0; i < COLUMNS.length && i < count; i++) {
-    const value = unsignedField(fields[i + 1]);
-    if (value === undefined) throw parseFailure(file, number, line, `column ${COLUMNS[i]} is not a number`);
-    ticks[COLUMNS[i]!] = value;
+const CORE_NAME = /^cpu\d+$/;
+
+/** Columns of the cpu line being read. */
+let columns = 0;
+
+/** Column `index` of the cpu line being read (0 where an older kernel stops early). */
+function column(index: number): number {
+  return index < columns ? words.unsigned(index + 1) : 0;
+}
+
+function readTicks(file: string, number: number, text: string, start: number, end: number): CpuTicks {
+  const count = words.count - 1;
+  if (count < MIN_COLUMNS) {
+    throw parseFailure(file, number, text.slice(start, end), `expected at least ${MIN_COLUMNS} columns`);
   }
-  return ticks;
+  for (let i = 1; i <= COLUMNS.length && i <= count; i++) {
+    if (!words.isUnsigned(i)) {
+      throw parseFailure(file, number, text.slice(start, end), `column ${COLUMNS[i - 1]} is not a number`);
+    }
+  }
+  columns = count;
+  return {
+    user: column(0),
+    nice: column(1),
+    system: column(2),
+    idle: column(3),
+    iowait: column(4),
+    irq: column(5),
+    softirq: column(6),
+    steal: column(7),
+    guest: column(8),
+    guestNice: column(9),
+  };
 }

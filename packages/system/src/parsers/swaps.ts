@@ -1,4 +1,4 @@
-import { parseFailure, splitLines, unescapeOctal, unsignedField } from './parse-support.js';
+import { parseFailure, splitBlanks, splitLines, unescapeOctal, unsignedField } from './parse-support.js';
 
 /** One swap area of /proc/swaps. */
 export interface SwapDevice {
@@ -23,11 +23,11 @@ export function parseSwaps(text: string, file = '/proc/swaps'): SwapDevice[] {
   const lines = splitLines(text);
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index]!;
-    if (line.trim() === '') continue;
+    // The path holds escaped blanks only, so the line splits on (ASCII) blanks.
+    const fields = splitBlanks(line);
+    if (fields.length === 0) continue;
     const number = index + 1;
     if (line.startsWith('Filename')) continue;
-    // The path may hold escaped blanks only, so the line splits on whitespace.
-    const fields = line.trim().split(/\s+/);
     const size = unsignedField(fields[2]);
     const used = unsignedField(fields[3]);
     const priority = Number(fields[4]);

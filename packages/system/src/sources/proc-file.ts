@@ -2,17 +2,13 @@ import { close, open, read } from 'node:fs';
 
 const MAX_BYTES = 16 * 1024 * 1024;
 
-function openFile(path: string): Promise<number> {
-  return new Promise((resolve, reject) =>
-    open(path, 'r', (error, fd) => (error ? reject(error) : resolve(fd))),
-  );
-}
-
-function readAt(fd: number, buffer: Buffer): Promise<number> {
-  return new Promise((resolve, reject) =>
-    read(fd, buffer, 0, buffer.length, 0, (error, bytesRead) => (error ? reject(error) : resolve(bytesRead))),
-  );
-}
+/**
+ * How the bytes of a file become text. `latin1` for files the kernel writes in ASCII only
+ * (numbers and kernel names: stat, meminfo, diskstats): one byte per character, copied as they
+ * are, cheaper than UTF-8 decoding. `utf8` for files holding names a user chose (interface
+ * names, mount points), which may hold any UTF-8.
+ */
+export type ProcEncoding = 'latin1' | 'utf8';
 
 function closeFile(fd: number): Promise<void> {
   return new Promise((resolve) => close(fd, () => resolve()));
@@ -23,7 +19,7 @@ function closeFile(fd: number): Promise<void> {
  * read at offset 0 (the kernel regenerates the text on every read from offset 0) into a buffer
  * kept between reads. Compared with `readFile` (open, fstat, read, close: four thread-pool round
  * trips and a fresh buffer each time) this costs a quarter of the CPU per read, which matters at
- * one collection a second.
+ * one collection a second. A read is one promise around libuv's callbacks, nothing more.
  *
  * The descriptor opens on first read and stays open until {@link close}; a failed read closes
  * it, so the next read starts afresh. Reads of one file must not overlap (callers serialise).
@@ -37,38 +33,80 @@ export class ProcFile {
     readonly path: string,
     /** First buffer size in bytes; doubled whenever a read fills it. */
     initialBytes = 8192,
+    /** How the bytes are decoded (default `utf8`). */
+    private readonly encoding: ProcEncoding = 'utf8',
   ) {
     this.buffer = Buffer.allocUnsafe(initialBytes);
   }
 
-  /** The whole current text of the file (UTF-8). Rejects with the system error on failure. */
-  async read(): Promise<string> {
-    try {
-      this.fd ??= await openFile(this.path);
-      for (;;) {
-        const bytesRead = await readAt(this.fd, this.buffer);
-        if (bytesRead < this.buffer.length) return this.buffer.toString('utf8', 0, bytesRead);
-        if (this.buffer.length >= MAX_BYTES)
-          throw new RangeError(`${this.path} is larger than ${MAX_BYTES} bytes`);
-        // Filled: the text may go on; read it all again with room to spare.
-        this.buffer = Buffer.allocUnsafe(this.buffer.length * 2);
-      }
-    } catch (error) {
-      await this.close();
-      throw error;
+  /** The whole current text of the file. Rejects with the system error on failure. */
+  read(): Promise<string> {
+    return new Promise(this.start);
+  }
+
+  // The steps of a read, as callbacks made once: a read creates its promise and nothing else
+  // (reads of one file never overlap, so the one pending settle pair is kept on the instance).
+  private resolveRead: ((text: string) => void) | undefined;
+  private rejectRead: ((error: unknown) => void) | undefined;
+
+  private readonly start = (resolve: (text: string) => void, reject: (error: unknown) => void): void => {
+    this.resolveRead = resolve;
+    this.rejectRead = reject;
+    if (this.fd === undefined) open(this.path, 'r', this.opened);
+    else read(this.fd, this.buffer, 0, this.buffer.length, 0, this.readDone);
+  };
+
+  private readonly opened = (error: NodeJS.ErrnoException | null, fd: number): void => {
+    if (error) {
+      this.fail(error);
+      return;
     }
+    this.fd = fd;
+    read(fd, this.buffer, 0, this.buffer.length, 0, this.readDone);
+  };
+
+  private readonly readDone = (error: NodeJS.ErrnoException | null, bytesRead: number): void => {
+    const fd = this.fd;
+    if (error || fd === undefined) {
+      this.fail(error ?? new Error(`${this.path} was closed during a read`));
+      return;
+    }
+    if (bytesRead < this.buffer.length) {
+      const resolve = this.resolveRead;
+      this.resolveRead = this.rejectRead = undefined;
+      resolve?.(this.buffer.toString(this.encoding, 0, bytesRead));
+      return;
+    }
+    if (this.buffer.length >= MAX_BYTES) {
+      this.fail(new RangeError(`${this.path} is larger than ${MAX_BYTES} bytes`));
+      return;
+    }
+    // Filled: the text may go on; read it all again with room to spare.
+    this.buffer = Buffer.allocUnsafe(this.buffer.length * 2);
+    read(fd, this.buffer, 0, this.buffer.length, 0, this.readDone);
+  };
+
+  /** A failed read closes the descriptor (the next read opens it afresh) and rejects. */
+  private fail(error: unknown): void {
+    const reject = this.rejectRead;
+    this.resolveRead = this.rejectRead = undefined;
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd === undefined) reject?.(error);
+    else close(fd, () => reject?.(error));
   }
 
   /** Reads at most `bytes` from the start of the file (for large files of which only the head matters). */
-  async readHead(bytes: number): Promise<string> {
-    const fd = await openFile(this.path);
-    try {
-      const buffer = Buffer.allocUnsafe(bytes);
-      const bytesRead = await readAt(fd, buffer);
-      return buffer.toString('utf8', 0, bytesRead);
-    } finally {
-      await closeFile(fd);
-    }
+  readHead(bytes: number): Promise<string> {
+    return new Promise((resolve, reject) =>
+      open(this.path, 'r', (openError, fd) => {
+        if (openError) return reject(openError);
+        const buffer = Buffer.allocUnsafe(bytes);
+        read(fd, buffer, 0, bytes, 0, (error, bytesRead) =>
+          close(fd, () => (error ? reject(error) : resolve(buffer.toString(this.encoding, 0, bytesRead)))),
+        );
+      }),
+    );
   }
 
   /** Closes the descriptor, if open. The next read opens it again. */

@@ -16,20 +16,54 @@ export class ProcfsNetworkSource implements NetworkSource {
   private readonly virtualPath: string;
   private known = new Set<string>();
   private virtual = new Set<string>();
+  /** Names of the interfaces in the text being parsed. */
+  private readonly seen: string[] = [];
 
   constructor(procPath: string, sysPath: string) {
-    this.netDev = new ProcFile(join(procPath, 'net', 'dev'), 4096);
+    // Interface names are chosen by users and may hold any UTF-8.
+    this.netDev = new ProcFile(join(procPath, 'net', 'dev'), 4096, 'utf8');
     this.virtualPath = join(sysPath, 'devices', 'virtual', 'net');
     this.files = [this.netDev];
   }
 
-  async readInterfaces(): Promise<InterfaceReading[]> {
-    const interfaces = parseNetDev(await this.netDev.read(), this.netDev.path);
-    if (interfaces.some((item) => !this.known.has(item.device))) {
+  /**
+   * Every interface, or those `accept` takes (told whether each is virtual): the others are
+   * skipped before their counters are read.
+   */
+  async readInterfaces(accept?: (device: string, virtual: boolean) => boolean): Promise<InterfaceReading[]> {
+    const text = await this.netDev.read();
+    this.accept = accept;
+    this.seen.length = 0;
+    let interfaces = parseNetDev(text, this.netDev.path, this.note);
+    if (this.hasNewInterface()) {
+      // A new interface: read the virtual list again and decide again (rare: not every second).
       this.virtual = await this.readVirtual();
-      this.known = new Set(interfaces.map((item) => item.device));
+      this.known = new Set(this.seen);
+      this.seen.length = 0;
+      interfaces = parseNetDev(text, this.netDev.path, this.note);
     }
-    return interfaces.map((item) => ({ ...item, virtual: this.virtual.has(item.device) }));
+    // The parsed objects are ours: they get their flag in place rather than being copied.
+    const readings = interfaces as { device: string; counters: readonly number[]; virtual?: boolean }[];
+    for (let i = 0; i < readings.length; i++) {
+      const reading = readings[i]!;
+      reading.virtual = this.virtual.has(reading.device);
+    }
+    return readings;
+  }
+
+  /** The filter of the read in progress. */
+  private accept: ((device: string, virtual: boolean) => boolean) | undefined;
+
+  /** Notes each interface the parser meets and asks the filter about it. */
+  private readonly note = (device: string): boolean => {
+    this.seen.push(device);
+    return this.accept === undefined || this.accept(device, this.virtual.has(device));
+  };
+
+  private hasNewInterface(): boolean {
+    const seen = this.seen;
+    for (let i = 0; i < seen.length; i++) if (!this.known.has(seen[i]!)) return true;
+    return false;
   }
 
   private async readVirtual(): Promise<Set<string>> {

@@ -68,8 +68,11 @@ export interface FilesystemReading {
 
 /** Where disk figures come from. */
 export interface DiskSource {
-  /** Cumulative I/O per block device (every device; the collector filters). */
-  readDiskStats(): Promise<DiskIoReading[]>;
+  /**
+   * Cumulative I/O per block device: every device, or (when the source can skip them cheaply)
+   * only those `accept` takes. The collector filters what it gets again.
+   */
+  readDiskStats(accept?: (device: string) => boolean): Promise<DiskIoReading[]>;
   /** Space on each mounted filesystem that `filter` accepts. Never rejects for one mount alone. */
   readFilesystems(filter: FilesystemFilter): Promise<FilesystemReading[]>;
 }
@@ -85,7 +88,11 @@ export interface InterfaceReading {
 
 /** Where network figures come from. */
 export interface NetworkSource {
-  readInterfaces(): Promise<InterfaceReading[]>;
+  /**
+   * Counters of every interface, or (when the source can skip them cheaply) only those `accept`
+   * takes, told whether each is virtual. The collector filters what it gets again.
+   */
+  readInterfaces(accept?: (device: string, virtual: boolean) => boolean): Promise<InterfaceReading[]>;
 }
 
 /** Which implementation reads the host. */

@@ -42,6 +42,8 @@ export class KernelCounter {
    */
   update(raw: number): number {
     const last = this.last;
+    // Most counters of a host do not move in a second (errors, drops, idle devices): nothing to do.
+    if (raw === last) return 0;
     let delta: number;
     if (Number.isNaN(last)) {
       this.total = raw;
