@@ -1,4 +1,10 @@
-import type { CounterSeries, GaugeSeries, HistogramSeries, MetricsRegistry } from '@fw0/metrics-core';
+import type {
+  Collector,
+  CounterSeries,
+  GaugeSeries,
+  HistogramSeries,
+  MetricsRegistry,
+} from '@fw0/metrics-core';
 import { DropReason, type FailureReason, PushLabel, PushMetricName } from './names.js';
 
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -74,6 +80,23 @@ export class PushMetrics {
   /** The counter of failed requests for `reason`. */
   failed(reason: FailureReason): CounterSeries {
     return this.failures.get(reason)!;
+  }
+}
+
+/**
+ * The self-metrics of a collector just registered (`collector.name` is the `exporter` label).
+ * When they cannot be defined (a metric of the same name and another type in the registry), the
+ * collector is unregistered before the error goes on: a refused exporter stays nowhere.
+ */
+export function selfMetricsOf(
+  collector: Collector & { readonly registry: MetricsRegistry },
+  options: { queue: boolean },
+): PushMetrics {
+  try {
+    return new PushMetrics(collector.registry, collector.name, options);
+  } catch (error) {
+    collector.registry.unregister(collector);
+    throw error;
   }
 }
 

@@ -23,7 +23,27 @@ export function parseHttpUrl(option: string, value: unknown): URL {
       { subject: option, value },
     );
   }
+  // user:password@ becomes basic auth: checked now, or every request would fail to be built.
+  if (basicAuth(url) === null) {
+    throw new InvalidTargetError(
+      `Invalid ${option} ${describeValue(redactUrl(url))}: its user or password is not valid percent-encoding`,
+      { subject: option },
+    );
+  }
   return url;
+}
+
+/**
+ * The `user:password` of a URL's credentials, percent-decoded, for basic auth: undefined when the
+ * URL has none, null when they are not valid percent-encoded UTF-8.
+ */
+export function basicAuth(url: URL): string | undefined | null {
+  if (url.username === '' && url.password === '') return undefined;
+  try {
+    return `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  } catch {
+    return null;
+  }
 }
 
 /** The URL without user and password, for messages and logs. */
@@ -35,11 +55,20 @@ export function redactUrl(url: URL): string {
   return copy.href;
 }
 
+/**
+ * Headers that frame the body: the clients send it with `Content-Length`; a `Transfer-Encoding`
+ * beside it would make the request ambiguous (servers answer 400). Options cannot set them.
+ */
+export const BODY_FRAMING_HEADERS = ['Content-Length', 'Transfer-Encoding'] as const;
+
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** An HTTP field value (RFC 9110): visible ASCII, space, tab and obs-text (Latin-1), as Node sends them. */
+const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 
 /**
- * Checks extra HTTP headers: names are HTTP tokens, values strings without CR, LF or NUL, and
- * none of `reserved` (case-insensitive). Throws ConfigError naming the bad header.
+ * Checks extra HTTP headers: names are HTTP tokens, values valid HTTP field values (no control
+ * characters, nothing beyond Latin-1), and none of `reserved` (case-insensitive). Throws
+ * ConfigError naming the bad header.
  */
 export function validateHeaders(
   option: string,
@@ -74,9 +103,9 @@ export function validateHeaders(
         },
       );
     }
-    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+    if (typeof value !== 'string' || !FIELD_VALUE.test(value)) {
       throw new ConfigError(
-        `Invalid ${option}: header "${name}" has value ${describeValue(value)}; expected a string without CR, LF or NUL`,
+        `Invalid ${option}: header "${name}" has value ${describeValue(value)}; expected a string of visible ASCII, spaces, tabs or Latin-1 (no control characters)`,
         { subject: option, value },
       );
     }

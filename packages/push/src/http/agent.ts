@@ -1,5 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { ConfigError, describeValue } from '@fw0/metrics-core';
 
 /** TLS settings for `https://` URLs (passed to `https.Agent`). */
@@ -42,6 +43,16 @@ export function validateTls(url: URL, tls: unknown): TlsOptions | undefined {
   }
   if (options.rejectUnauthorized !== undefined && typeof options.rejectUnauthorized !== 'boolean') {
     throw bad('.rejectUnauthorized', options.rejectUnauthorized, 'a boolean');
+  }
+  // Node builds the TLS context at the first request; build it now, so that a certificate or
+  // key it cannot read is refused at once rather than failing every request.
+  try {
+    createSecureContext(tls as SecureContextOptions);
+  } catch (error) {
+    throw new ConfigError(
+      `Invalid option tls: Node cannot build a TLS context from it (${(error as Error).message})`,
+      { subject: 'tls', cause: error },
+    );
   }
   return tls as TlsOptions;
 }

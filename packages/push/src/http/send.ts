@@ -1,8 +1,9 @@
-import { type Agent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { type Agent, type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { ErrorCode, Fw0Error, TimeoutError } from '@fw0/metrics-core';
 import type { FailureReason } from '../names.js';
+import { basicAuth } from '../validation.js';
 
 /** Most characters of a response body kept for messages and logs. */
 export const BODY_EXCERPT_CHARS = 512;
@@ -64,48 +65,54 @@ export function sendHttp(request: HttpRequest): Promise<HttpOutcome> {
     const send = request.url.protocol === 'https:' ? httpsRequest : httpRequest;
     const headers: Record<string, string> = { ...request.headers };
     if (request.body !== undefined) headers['Content-Length'] = String(request.body.length);
-    const auth =
-      request.url.username === '' && request.url.password === ''
-        ? undefined
-        : `${decodeURIComponent(request.url.username)}:${decodeURIComponent(request.url.password)}`;
-    const outgoing = send(
-      {
-        protocol: request.url.protocol,
-        hostname: request.url.hostname.replace(/^\[|\]$/g, ''),
-        port: request.url.port,
-        path: `${request.url.pathname}${request.url.search}`,
-        method: request.method,
-        headers,
-        agent: request.agent,
-        auth,
-      },
-      (response) => {
-        readExcerpt(response).then(
-          (body) =>
-            finish({
-              kind: 'response',
-              status: response.statusCode ?? 0,
-              body,
-              retryAfterMs: parseRetryAfter(response.headers['retry-after']),
-              durationSeconds: elapsed(),
-            }),
-          (error: Error) => finish({ kind: 'network', error, durationSeconds: elapsed() }),
-        );
-      },
-    );
+    const auth = basicAuth(request.url) ?? undefined;
+    let outgoing: ClientRequest | undefined;
     const onAbort = () => {
       const reason = request.signal?.reason;
       const error = reason instanceof Error ? reason : new Error('request aborted');
-      outgoing.destroy(error);
+      outgoing?.destroy(error);
       finish({ kind: 'aborted', error, durationSeconds: elapsed() });
     };
+    try {
+      outgoing = send(
+        {
+          protocol: request.url.protocol,
+          hostname: request.url.hostname.replace(/^\[|\]$/g, ''),
+          port: request.url.port,
+          path: `${request.url.pathname}${request.url.search}`,
+          method: request.method,
+          headers,
+          agent: request.agent,
+          auth,
+        },
+        (response) => {
+          readExcerpt(response).then(
+            (body) =>
+              finish({
+                kind: 'response',
+                status: response.statusCode ?? 0,
+                body,
+                retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+                durationSeconds: elapsed(),
+              }),
+            (error: Error) => finish({ kind: 'network', error, durationSeconds: elapsed() }),
+          );
+        },
+      );
+    } catch (error) {
+      // Node refuses some requests before sending (a TLS context it cannot build, a header it
+      // will not write): an outcome like any network failure, never a rejection.
+      finish({ kind: 'network', error: asError(error), durationSeconds: elapsed() });
+      return;
+    }
+    const sent = outgoing;
     if (request.signal?.aborted) {
       onAbort();
       return;
     }
     request.signal?.addEventListener('abort', onAbort, { once: true });
-    if (request.background) outgoing.on('socket', (socket) => socket.unref());
-    outgoing.on('error', (error) => finish({ kind: 'network', error, durationSeconds: elapsed() }));
+    if (request.background) sent.on('socket', (socket) => socket.unref());
+    sent.on('error', (error) => finish({ kind: 'network', error, durationSeconds: elapsed() }));
     timer = setTimeout(() => {
       const error = new TimeoutError(
         `${request.method} ${request.url.host} took longer than ${request.timeoutMs} ms`,
@@ -114,16 +121,20 @@ export function sendHttp(request: HttpRequest): Promise<HttpOutcome> {
           value: request.timeoutMs,
         },
       );
-      outgoing.destroy(error);
+      sent.destroy(error);
       finish({ kind: 'timeout', error, durationSeconds: elapsed() });
     }, request.timeoutMs);
     if (request.background) timer.unref();
-    outgoing.end(
+    sent.end(
       request.body === undefined
         ? undefined
         : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.length),
     );
   });
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** Reads the start of a body as text and discards the rest. */

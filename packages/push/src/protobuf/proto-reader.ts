@@ -106,4 +106,5 @@ export class ProtoReader {
   }
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a string that starts with U+FEFF keeps it (the default would strip it from a label value).
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

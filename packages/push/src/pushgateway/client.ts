@@ -11,7 +11,7 @@ import { createAgent } from '../http/agent.js';
 import { type HttpOutcome, isRetryableStatus, PushRequestError, sendHttp } from '../http/send.js';
 import type { FailureReason } from '../names.js';
 import { USER_AGENT } from '../names.js';
-import { PushMetrics } from '../push-metrics.js';
+import { type PushMetrics, selfMetricsOf } from '../push-metrics.js';
 import { SeriesEncoder } from '../remote-write/series-encoder.js';
 import { redactUrl } from '../validation.js';
 import { groupingPath } from './grouping-path.js';
@@ -85,14 +85,14 @@ export class PushgatewayClient extends BaseCollector {
         { subject: 'name', value: resolved.name },
       );
     }
-    const metrics = new PushMetrics(resolved.registry, resolved.name, { queue: false });
+    // As the remote-write exporter: the base class checks first, the self-metrics come after.
     super(resolved.name, {
       registry: resolved.registry,
       maxSamplesPerSecond: false,
       ...(resolved.logger === undefined ? {} : { logger: resolved.logger }),
     });
     this.options = resolved;
-    this.metrics = metrics;
+    this.metrics = selfMetricsOf(this, { queue: false });
     this.url = redactUrl(resolved.url);
     this.job = resolved.job;
     this.headers = { 'User-Agent': USER_AGENT, ...resolved.headers };

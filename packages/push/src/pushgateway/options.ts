@@ -11,7 +11,7 @@ import {
 import { type ResolvedRetry, type RetryOptions, resolveRetry } from '../backoff.js';
 import { type TlsOptions, validateTls } from '../http/agent.js';
 import { DEFAULT_PUSHGATEWAY_NAME } from '../names.js';
-import { parseHttpUrl, validateHeaders, validateLabelOption } from '../validation.js';
+import { BODY_FRAMING_HEADERS, parseHttpUrl, validateHeaders, validateLabelOption } from '../validation.js';
 
 /** Options of a {@link PushgatewayClient}. */
 export interface PushgatewayOptions {
@@ -107,7 +107,7 @@ export function resolvePushgatewayOptions(options: PushgatewayOptions): Resolved
     job: validateJob(options.job),
     groupingLabels: validateGroupingLabels(options.groupingLabels),
     timeoutMs,
-    headers: validateHeaders('headers', options.headers, ['Content-Type', 'Content-Length']),
+    headers: validateHeaders('headers', options.headers, ['Content-Type', ...BODY_FRAMING_HEADERS]),
     attempts,
     retry: resolveRetry('retry', options.retry),
     name,

@@ -5,12 +5,13 @@ import {
   BaseCollector,
   ClosedError,
   ConfigError,
+  describeValue,
   PeriodicTask,
   safeLog,
 } from '@fw0/metrics-core';
 import { createAgent } from '../http/agent.js';
 import { REMOTE_WRITE_HEADERS, USER_AGENT } from '../names.js';
-import { PushMetrics } from '../push-metrics.js';
+import { selfMetricsOf } from '../push-metrics.js';
 import { redactUrl } from '../validation.js';
 import { holdProcess, wait } from '../wait.js';
 import {
@@ -78,12 +79,14 @@ export class RemoteWriteExporter extends BaseCollector {
         { subject: 'name', value: resolved.name },
       );
     }
-    const metrics = new PushMetrics(resolved.registry, resolved.name, { queue: true });
+    // The base class checks the name and logger before it binds anything; the self-metrics are
+    // defined after it, so that a refused exporter leaves no series behind.
     super(resolved.name, {
       registry: resolved.registry,
       maxSamplesPerSecond: false,
       ...(resolved.logger === undefined ? {} : { logger: resolved.logger }),
     });
+    const metrics = selfMetricsOf(this, { queue: true });
     this.options = resolved;
     this.url = redactUrl(resolved.url);
     this.intervalMs = resolved.intervalMs;
@@ -139,8 +142,7 @@ export class RemoteWriteExporter extends BaseCollector {
    */
   async flush(options: FlushOptions = {}): Promise<boolean> {
     if (this.closed) throw this.closedError();
-    const timeoutMs = options.timeoutMs ?? this.options.flushTimeoutMs;
-    assertIntegerOption('flush timeoutMs', timeoutMs, 1, 600_000);
+    const timeoutMs = this.timeoutOf('flush', options);
     const deadline = performance.now() + timeoutMs;
     const hold = holdProcess(timeoutMs + SETTLE_MARGIN_MS);
     try {
@@ -160,10 +162,22 @@ export class RemoteWriteExporter extends BaseCollector {
    * calling it again returns the same promise.
    */
   stop(options: FlushOptions = {}): Promise<void> {
-    const timeoutMs = options.timeoutMs ?? this.options.flushTimeoutMs;
-    assertIntegerOption('stop timeoutMs', timeoutMs, 1, 600_000);
+    const timeoutMs = this.timeoutOf('stop', options);
     this.stopping ??= this.shutdownWithin(timeoutMs);
     return this.stopping;
+  }
+
+  /** The `timeoutMs` of flush() or stop() options (default `flushTimeoutMs`); ConfigError if bad. */
+  private timeoutOf(call: 'flush' | 'stop', options: FlushOptions): number {
+    if (typeof options !== 'object' || options === null) {
+      throw new ConfigError(`Invalid ${call}() options ${describeValue(options)}: expected an object`, {
+        subject: call,
+        value: options,
+      });
+    }
+    const timeoutMs = options.timeoutMs ?? this.options.flushTimeoutMs;
+    assertIntegerOption(`${call} timeoutMs`, timeoutMs, 1, 600_000);
+    return timeoutMs;
   }
 
   private async shutdownWithin(timeoutMs: number): Promise<void> {

@@ -9,7 +9,7 @@ import {
 import { type ResolvedRetry, type RetryOptions, resolveRetry } from '../backoff.js';
 import { type TlsOptions, validateTls } from '../http/agent.js';
 import { DEFAULT_REMOTE_WRITE_NAME, REMOTE_WRITE_HEADERS } from '../names.js';
-import { parseHttpUrl, validateHeaders, validateLabelOption } from '../validation.js';
+import { BODY_FRAMING_HEADERS, parseHttpUrl, validateHeaders, validateLabelOption } from '../validation.js';
 
 /** Options of a {@link RemoteWriteExporter}. */
 export interface RemoteWriteOptions {
@@ -109,7 +109,7 @@ export function resolveRemoteWriteOptions(options: RemoteWriteOptions): Resolved
     timeoutMs,
     headers: validateHeaders('headers', options.headers, [
       ...Object.keys(REMOTE_WRITE_HEADERS),
-      'Content-Length',
+      ...BODY_FRAMING_HEADERS,
     ]),
     maxQueueSamples,
     maxSamplesPerRequest,
