@@ -2,6 +2,7 @@ import {
   assertIntegerOption,
   ConfigError,
   describeValue,
+  isMetricsRegistry,
   type Logger,
   type MetricsRegistry,
   validateLabelName,
@@ -56,15 +57,6 @@ export const DEFAULT_TIMEOUT_MS = 2000;
 /** Labels a worker label would collide with in the exposition. */
 const RESERVED_WORKER_LABELS = ['le', 'quantile', 'fw0_overflow'];
 
-function isRegistry(value: unknown): value is MetricsRegistry {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as MetricsRegistry).collect === 'function' &&
-    typeof (value as MetricsRegistry).snapshot === 'function'
-  );
-}
-
 /** Checks every option (throwing a typed error that names the bad value) and applies defaults. */
 export function resolveAggregatorOptions(options: WorkerAggregatorOptions): ResolvedAggregatorOptions {
   if (typeof options !== 'object' || options === null) {
@@ -79,7 +71,7 @@ export function resolveAggregatorOptions(options: WorkerAggregatorOptions): Reso
       value: name,
     });
   }
-  if (options.local !== undefined && !isRegistry(options.local)) {
+  if (options.local !== undefined && !isMetricsRegistry(options.local)) {
     throw new ConfigError(
       `Invalid option local=${describeValue(options.local)}: expected a MetricsRegistry`,
       {

@@ -25,17 +25,21 @@ export interface AggregateResult {
 }
 
 /**
- * Merges the workers' answers with this process's snapshot (`local`, first): each worker's
- * series labelled `workerLabel="<name>"` when a label is given. Says who answered and who is
- * missing, including workers whose snapshot could not merge. Records nothing.
+ * Merges the workers' answers with this process's snapshot (`local`, first) and the families
+ * the aggregator's own registry defines (`own`, series left out: they are added later), so that a
+ * worker whose metric clashes with one of them is the one left out: each worker's series labelled
+ * `workerLabel="<name>"` when a label is given. Says who answered and who is missing, including
+ * workers whose snapshot could not merge. Records nothing. Families without series are dropped.
  */
 export function mergeOutcomes(
   outcomes: readonly WorkerOutcome[],
   local: MetricsSnapshot | undefined,
   workerLabel: string | undefined,
+  own: MetricsSnapshot = EMPTY,
 ): AggregateResult {
   const parts: SnapshotPart[] = [];
   if (local !== undefined) parts.push({ worker: undefined, snapshot: local });
+  if (own.families.length > 0) parts.push({ worker: undefined, snapshot: withoutSeries(own) });
   const failures: WorkerFailure[] = [];
   const answered = new Set<string>();
   for (const outcome of outcomes) {
@@ -52,10 +56,19 @@ export function mergeOutcomes(
         : labelSnapshot(outcome.snapshot, workerLabel, outcome.worker);
     parts.push({ worker: outcome.worker, snapshot });
   }
-  const snapshot = mergeParts(parts, (worker, error) => {
+  const merged = mergeParts(parts, (worker, error) => {
     answered.delete(worker);
     const reason = error instanceof MergeError ? FailureReason.MERGE_CONFLICT : FailureReason.INVALID_REPLY;
     failures.push({ worker, reason, error });
   });
+  const families = merged.families.filter((family) => family.series.length > 0);
+  const snapshot = families.length === merged.families.length ? merged : { ...merged, families };
   return { snapshot, answered: [...answered], failures };
+}
+
+const EMPTY: MetricsSnapshot = Object.freeze({ timestamp: 0, families: Object.freeze([]) });
+
+/** The families of `snapshot` with no series: what a family is, without its values. */
+function withoutSeries(snapshot: MetricsSnapshot): MetricsSnapshot {
+  return { timestamp: 0, families: snapshot.families.map((family) => ({ ...family, series: [] })) };
 }

@@ -30,6 +30,7 @@ import type { PendingAnswer, WorkerOutcome } from './ask-worker.js';
 import { type AggregateResult, mergeOutcomes } from './merge-outcomes.js';
 import { addFamilies } from './merge-parts.js';
 import { ClusterLabel, COLLECT_WORKER_OPERATION, WORKER_ANSWER_SAMPLE } from './names.js';
+import { assertOptionsObject } from './option-checks.js';
 import { ClusterWorkerLink } from './process-link.js';
 import { type CollectRequest, PROTOCOL } from './protocol.js';
 import type { WorkerLink } from './worker-link.js';
@@ -73,6 +74,8 @@ export class WorkerAggregator extends BaseCollector {
     });
     super(settings.name, {
       registry,
+      // Passed on so that the base class checks it (and the name) like every collector's.
+      ...(settings.logger === undefined ? {} : { logger: settings.logger }),
       ...(settings.bufferSize === undefined ? {} : { bufferSize: settings.bufferSize }),
       ...(settings.maxSamplesPerSecond === undefined
         ? {}
@@ -94,6 +97,7 @@ export class WorkerAggregator extends BaseCollector {
    */
   addWorker(target: WorkerTarget, options: AddWorkerOptions = {}): string {
     if (this.stopped) throw new ClosedError(`Aggregator "${this.name}" is stopped`, { subject: this.name });
+    assertOptionsObject('addWorker', options);
     const existing = this.added.get(target);
     if (existing !== undefined) return existing.name;
     const link = linkTo(target, options, () => this.forget(target, 'exited'));
@@ -132,6 +136,7 @@ export class WorkerAggregator extends BaseCollector {
    */
   async aggregate(options: CollectOptions = {}): Promise<AggregateResult> {
     if (this.stopped) throw new ClosedError(`Aggregator "${this.name}" is stopped`, { subject: this.name });
+    assertOptionsObject('aggregate', options);
     const sketches = options.sketches ?? true;
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
     assertIntegerOption('timeoutMs', timeoutMs, 1, 600_000);
@@ -158,7 +163,13 @@ export class WorkerAggregator extends BaseCollector {
     } finally {
       for (const answer of round.pending) this.inflight.delete(answer);
     }
-    const result = mergeOutcomes(outcomes, local, this.workerLabel);
+    // What the own registry defines merges before the workers: a worker's metric that clashes
+    // with one of them (a counter named fw0_workers) is left out, not the whole collection.
+    const definitions: MetricsSnapshot = {
+      timestamp: 0,
+      families: this.registry.getMetrics().map((metric) => metric.snapshot({ sketches: false })),
+    };
+    const result = mergeOutcomes(outcomes, local, this.workerLabel, definitions);
     this.record(outcomes, result);
     // Taken last, so that this collection's failures are already in it.
     const own = this.registry.snapshot({ sketches });

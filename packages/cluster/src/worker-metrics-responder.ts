@@ -3,11 +3,13 @@ import {
   ClosedError,
   ConfigError,
   describeValue,
+  isMetricsRegistry,
   type Logger,
   type MetricsRegistry,
   safeLog,
 } from '@fw0/metrics-core';
 import { DEFAULT_RESPONDER_NAME, REPLY_OPERATION } from './names.js';
+import { assertLoggerOption, assertOptionsObject } from './option-checks.js';
 import { type CollectRequest, isCollectRequest, PROTOCOL, type Reply } from './protocol.js';
 import { type ResponderChannel, responderChannel } from './responder-channel.js';
 
@@ -30,12 +32,6 @@ const COLLECT_SHARE = 0.8;
 /** Channels that already have a responder: one per channel, or the aggregator would hear two answers. */
 const active = new WeakMap<object, WorkerMetricsResponder>();
 
-function isRegistry(value: unknown): value is MetricsRegistry {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as MetricsRegistry).collect === 'function'
-  );
-}
-
 /**
  * The worker side: answers the aggregator's snapshot requests with `registry.collect()` over
  * the channel the worker shares with its parent. Messages of the application pass untouched.
@@ -56,19 +52,23 @@ export class WorkerMetricsResponder {
   private stopped = false;
 
   constructor(registry: MetricsRegistry, options: WorkerMetricsOptions = {}) {
-    if (!isRegistry(registry)) {
+    if (!isMetricsRegistry(registry)) {
       throw new ConfigError(`Invalid registry ${describeValue(registry)}: expected a MetricsRegistry`, {
         subject: 'registry',
         value: registry,
       });
     }
+    assertOptionsObject('exposeWorkerMetrics', options);
     const name = options.name ?? DEFAULT_RESPONDER_NAME;
-    if (typeof name !== 'string' || name === '') {
-      throw new ConfigError(`Invalid option name=${describeValue(name)}: expected a non-empty string`, {
-        subject: 'name',
-        value: name,
-      });
+    // The name is the `collector` label of the responder's failures: valid Unicode, or counting
+    // a failure would throw (out of a message listener, as an unhandled rejection).
+    if (typeof name !== 'string' || name === '' || !name.isWellFormed()) {
+      throw new ConfigError(
+        `Invalid option name=${describeValue(name)}: expected a non-empty string of valid Unicode`,
+        { subject: 'name', value: name },
+      );
     }
+    assertLoggerOption(options.logger);
     const channel = responderChannel(options.port);
     if (active.has(channel.key)) {
       throw new ConfigError(
