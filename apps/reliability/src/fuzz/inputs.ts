@@ -501,3 +501,50 @@ export function pathValid(path: unknown): boolean {
     return false;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Collector options shared by the exporters, clients and aggregators
+
+/** True for an object that is not an array (an options object as the packages read it). */
+export const plainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A collector name as core takes it: a non-empty string of valid Unicode (it becomes a label value). */
+export const collectorNameValid = (value: unknown): boolean =>
+  typeof value === 'string' && value !== '' && value.isWellFormed();
+
+/** `name` options: left out, usual names (`taken` is one the fixtures register first), odd Unicode, not names. */
+export const collectorNameInput = (usual: readonly string[]): fc.Arbitrary<unknown> =>
+  fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 4 },
+    { arbitrary: fc.constantFrom('taken', ...usual), weight: 2 },
+    { arbitrary: unicodeText(10), weight: 2 },
+    {
+      arbitrary: fc.constantFrom('', ...LONE_SURROGATES.map((text) => `n${text}`), 5, 0, null, ['a']),
+      weight: 1,
+    },
+  );
+
+/** `logger` options: left out mostly, else a logger, half of one, or not one. */
+export const loggerInput: fc.Arbitrary<unknown> = fc.oneof(
+  { arbitrary: fc.constant(undefined), weight: 8 },
+  {
+    arbitrary: fc.constantFrom(
+      { debug() {}, warn() {}, error() {} },
+      { debug() {}, warn() {} },
+      {},
+      5,
+      null,
+      'console',
+    ),
+    weight: 1,
+  },
+);
+
+/** Model of core's logger rule: left out, or an object with debug, warn and error methods. */
+export function loggerValid(logger: unknown): boolean {
+  if (logger === undefined) return true;
+  if (typeof logger !== 'object' || logger === null) return false;
+  const methods = logger as Record<string, unknown>;
+  return ['debug', 'warn', 'error'].every((level) => typeof methods[level] === 'function');
+}

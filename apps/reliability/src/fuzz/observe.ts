@@ -81,3 +81,51 @@ export function ensureUnchanged(before: string, after: string, what: string): vo
     `${what}: a rejected call changed the observable state at ${at}: ${JSON.stringify(before.slice(Math.max(0, at - 80), at + 120))} -> ${JSON.stringify(after.slice(Math.max(0, at - 80), at + 120))}`,
   );
 }
+
+/** Ref'd timers of the process now: those that keep it alive (`process.getActiveResourcesInfo()`). */
+export function refedTimers(): number {
+  return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+}
+
+/** Lets pending callbacks run: two turns of the event loop. */
+export async function settle(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Records the promise rejections nobody handled from now on (beside vitest's own report), so
+ * that a property can fail on the case that caused one. `stop()` removes the listener.
+ */
+export function watchUnhandledRejections(): { readonly reasons: unknown[]; stop(): void } {
+  const reasons: unknown[] = [];
+  const listener = (reason: unknown) => reasons.push(reason);
+  process.on('unhandledRejection', listener);
+  return { reasons, stop: () => process.off('unhandledRejection', listener) };
+}
+
+/** Waits (bounded: 2 s, in steps of 10 ms) until `condition` holds; false if it never did. */
+export async function eventually(condition: () => boolean): Promise<boolean> {
+  for (let round = 0; round < 200; round++) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return condition();
+}
+
+/**
+ * The end of a case that started background work: no ref'd timer beyond `timersBefore` (within
+ * 2 s), then, a turn of the event loop later, no unhandled rejection since the suite began.
+ */
+export async function ensureQuiet(
+  rejections: { readonly reasons: readonly unknown[] },
+  timersBefore: number,
+  what: string,
+): Promise<void> {
+  if (!(await eventually(() => refedTimers() <= timersBefore)))
+    throw new Error(`${what}: ${refedTimers() - timersBefore} timers keep the process alive`);
+  await settle();
+  if (rejections.reasons.length > 0)
+    throw new Error(`${what}: unhandled rejection ${String(rejections.reasons[0])}`, {
+      cause: rejections.reasons[0],
+    });
+}
