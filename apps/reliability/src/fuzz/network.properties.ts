@@ -179,11 +179,24 @@ function tcpHost(host: unknown): { valid: boolean; bare: string } {
 
 const tcpLabel = (bare: string, port: number) => (isIP(bare) === 6 ? `[${bare}]:${port}` : `${bare}:${port}`);
 
+/**
+ * `new URL(text)`, or undefined when it throws. Not URL.canParse: on Node 20 it answers false
+ * for some valid URLs (`http://é.x`) once V8 has optimised it, which here would have left a
+ * non-loopback address unrewritten.
+ */
+function parsedUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** An HTTP(S) URL as measureHttpRequest accepts it, with its `target` label, or undefined. */
 function httpUrl(input: unknown): { label: string; url: URL } | undefined {
   let url: URL;
   if (input instanceof URL) url = new URL(input.href);
-  else if (typeof input === 'string' && URL.canParse(input)) url = new URL(input);
+  else if (typeof input === 'string' && parsedUrl(input) !== undefined) url = parsedUrl(input)!;
   else return undefined;
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return undefined;
   return { label: `${url.protocol}//${url.host}${url.pathname}${url.search}`, url };
@@ -523,8 +536,8 @@ const urlInput: fc.Arbitrary<unknown> = fc.oneof(
 function safeUrl(input: unknown, asUrlObject: boolean): unknown {
   if (typeof input !== 'string') return input;
   let text = input.replace(':open', `:${loopback.httpPort}`).replace(':refused', `:${loopback.refusedPort}`);
-  if (URL.canParse(text)) {
-    const url = new URL(text);
+  const url = parsedUrl(text);
+  if (url !== undefined) {
     const bare = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     let changed = false;
     if (isIP(bare) !== 0 && !LOOPBACK.has(bare)) {
