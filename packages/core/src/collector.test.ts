@@ -135,6 +135,10 @@ describe('BaseCollector', () => {
     expect(serializeOpenMetrics(registry.snapshot())).toBe(before);
     const logger = { debug() {}, warn() {}, error() {} };
     expect(new Named('ok', { registry, logger }).name).toBe('ok');
+    // null is "not given": a registry and a logger of the collector's own.
+    expect(new Named('other', { registry: null, logger: null } as never).registry).toBeInstanceOf(
+      MetricsRegistry,
+    );
   });
 
   it('registers in the given registry and drains its samples', () => {

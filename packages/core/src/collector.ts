@@ -3,7 +3,7 @@ import { AdaptiveSampler, type NameSampler, type SamplingListener } from './coll
 import { ConfigError, describeValue } from './errors.js';
 import type { Counter, CounterSeries } from './instruments/counter.js';
 import { LogLimiter } from './log-limiter.js';
-import { type Logger, safeLog } from './logger.js';
+import { assertLogger, type Logger, safeLog } from './logger.js';
 import { MetricsRegistry } from './registry.js';
 import { createPerformanceMetric, type PerformanceMetric, type PerformanceMetricInit } from './types.js';
 import { assertIntegerOption } from './validation.js';
@@ -233,7 +233,8 @@ function checkCollectorOptions(name: unknown, options: unknown): void {
     );
   }
   const { registry, logger } = options as CollectorOptions;
-  if (registry !== undefined && !(registry instanceof MetricsRegistry)) {
+  // null is "not given", as for every option.
+  if (registry !== undefined && registry !== null && !(registry instanceof MetricsRegistry)) {
     throw new ConfigError(
       `Invalid registry ${describeValue(registry)} for collector "${name}": expected a MetricsRegistry`,
       {
@@ -242,17 +243,5 @@ function checkCollectorOptions(name: unknown, options: unknown): void {
       },
     );
   }
-  if (
-    logger !== undefined &&
-    (typeof logger !== 'object' ||
-      logger === null ||
-      typeof logger.debug !== 'function' ||
-      typeof logger.warn !== 'function' ||
-      typeof logger.error !== 'function')
-  ) {
-    throw new ConfigError(
-      `Invalid logger ${describeValue(logger)} for collector "${name}": expected an object with debug, warn and error methods`,
-      { subject: name, value: logger },
-    );
-  }
+  assertLogger(`collector "${name}"`, logger);
 }

@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from './errors.js';
 import { debugLogger, safeLog } from './logger.js';
+import { MetricsRegistry } from './registry.js';
 
 const registryModule = fileURLToPath(new URL('./registry.ts', import.meta.url));
 const script = `
@@ -20,6 +22,16 @@ function run(env: NodeJS.ProcessEnv) {
 }
 
 describe('logger', () => {
+  it('is refused by a registry when it lacks the three methods (a junk logger would silence everything)', () => {
+    for (const logger of [5, 'console', {}, { debug() {}, warn() {} }, () => {}]) {
+      expect(() => new MetricsRegistry({ logger: logger as never }), String(logger)).toThrow(ConfigError);
+    }
+    const logger = { debug() {}, warn() {}, error() {} };
+    expect(new MetricsRegistry({ logger }).logger).toBe(logger);
+    // null is "not given": the default logger.
+    expect(typeof new MetricsRegistry({ logger: null as never }).logger.warn).toBe('function');
+  });
+
   it('is silent by default', () => {
     const result = run({ NODE_DEBUG: '' });
     expect(result.status).toBe(0);

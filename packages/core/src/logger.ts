@@ -1,4 +1,5 @@
 import { debuglog, inspect } from 'node:util';
+import { ConfigError, describeValue } from './errors.js';
 
 /** Structured details of a log message. */
 export type LogFields = Readonly<Record<string, unknown>>;
@@ -56,5 +57,26 @@ export function safeLog(logger: Logger, level: keyof Logger, message: string, fi
     logger[level](message, fields);
   } catch {
     // A logger that throws must not break collection; there is nowhere left to report it.
+  }
+}
+
+/**
+ * Checks a `logger` option: undefined or null (the default), or an object with `debug`, `warn`
+ * and `error` methods.
+ * Throws ConfigError naming `owner` otherwise (a junk logger would silence every report).
+ */
+export function assertLogger(owner: string, logger: unknown): asserts logger is Logger | undefined | null {
+  if (logger === undefined || logger === null) return;
+  const candidate = logger as Partial<Logger>;
+  if (
+    typeof candidate !== 'object' ||
+    typeof candidate.debug !== 'function' ||
+    typeof candidate.warn !== 'function' ||
+    typeof candidate.error !== 'function'
+  ) {
+    throw new ConfigError(
+      `Invalid logger ${describeValue(logger)} for ${owner}: expected an object with debug, warn and error methods`,
+      { subject: owner, value: logger },
+    );
   }
 }

@@ -7,7 +7,7 @@ import { Counter } from './instruments/counter.js';
 import { Gauge, type GaugeDefinition } from './instruments/gauge.js';
 import { Histogram, type HistogramDefinition } from './instruments/histogram.js';
 import type { InstrumentContext, InstrumentDefinition } from './instruments/instrument.js';
-import { debugLogger, type Logger, safeLog } from './logger.js';
+import { assertLogger, debugLogger, type Logger, safeLog } from './logger.js';
 import { SelfMetrics } from './self-metrics.js';
 import type { FamilySnapshot, MetricsSnapshot } from './snapshot.js';
 import { baseUnitOf, normalizeUnit, type Unit, unitSuffix } from './units.js';
@@ -90,6 +90,7 @@ export class MetricsRegistry {
     assertIntegerOption('maxSeriesPerMetric', this.maxSeriesPerMetric, 1, 10_000_000);
     this.collectTimeoutMs = options.collectTimeoutMs ?? 5000;
     assertIntegerOption('collectTimeoutMs', this.collectTimeoutMs, 1, MAX_TIMEOUT_MS);
+    assertLogger('the registry', options.logger);
     this.logger = options.logger ?? debugLogger();
     const clock = options.clock;
     this.context = {

@@ -836,9 +836,9 @@ export function appProperties(): void {
             durationBuckets,
             runtime: health,
           } = options;
-          if (name !== undefined && (typeof name !== 'string' || name === ''))
+          // The collector's name becomes a label value: core's BaseCollector checks it first.
+          if (name !== undefined && (typeof name !== 'string' || name === '' || !name.isWellFormed()))
             faults.add(ErrorCode.INVALID_CONFIG);
-          else if (typeof name === 'string' && !name.isWellFormed()) faults.add(ErrorCode.INVALID_LABEL);
           if (trackMemory !== undefined && typeof trackMemory !== 'boolean')
             faults.add(ErrorCode.INVALID_CONFIG);
           if (

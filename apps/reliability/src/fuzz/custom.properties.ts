@@ -1145,7 +1145,9 @@ export function customProperties(): void {
               : raw;
           const target = (options as { registry?: unknown } | null | undefined)?.registry;
           const faults = new Faults();
-          if (raw !== undefined && (typeof raw !== 'object' || raw === null)) faults.add(INVALID_CONFIG);
+          // An array is no options object (core's BaseCollector refuses it).
+          if (raw !== undefined && (typeof raw !== 'object' || raw === null || Array.isArray(raw)))
+            faults.add(INVALID_CONFIG);
           else if (options !== undefined && !Array.isArray(options)) {
             // README: null is "not given", for every option.
             const o = options as Record<string, unknown>;

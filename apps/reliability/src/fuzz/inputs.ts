@@ -541,10 +541,11 @@ export const loggerInput: fc.Arbitrary<unknown> = fc.oneof(
   },
 );
 
-/** Model of core's logger rule: left out, or an object with debug, warn and error methods. */
+/** Model of core's logger rule: left out (undefined or null), or an object with debug, warn and error methods. */
 export function loggerValid(logger: unknown): boolean {
-  if (logger === undefined) return true;
-  if (typeof logger !== 'object' || logger === null) return false;
+  // Core's rule for every collector and registry: undefined or null is the default logger.
+  if (logger === undefined || logger === null) return true;
+  if (typeof logger !== 'object') return false;
   const methods = logger as Record<string, unknown>;
   return ['debug', 'warn', 'error'].every((level) => typeof methods[level] === 'function');
 }
