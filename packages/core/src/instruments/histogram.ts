@@ -394,6 +394,8 @@ export class Histogram extends Instrument<HistogramSeries> {
   readonly windowSlices: number;
   override readonly reservedLabels: readonly string[];
   private readonly shape: HistogramShape;
+  /** The series without labels, once looked up (see {@link observe}). */
+  private unlabelledSeries: HistogramSeries | undefined;
 
   constructor(name: string, definition: HistogramDefinition, context: InstrumentContext) {
     super(name, definition, context);
@@ -433,13 +435,25 @@ export class Histogram extends Instrument<HistogramSeries> {
 
   /** Records `value` (finite) in the series of `labels`. Bad input throws and changes nothing. */
   observe(value: number, labels?: LabelsInput): void {
-    // Checked before the lookup so a bad value never creates a series; the series checks again
-    // (one comparison) because sharing its observe() with bound handles keeps one hot path.
+    // Kept this small on purpose: V8 inlines a call chain up to a total bytecode budget, and
+    // past it left series.observe out of line, boxing every value (a heap number per call).
+    (labels === undefined ? this.unlabelled(value) : this.lookUp(value, labels)).observe(value);
+  }
+
+  /**
+   * The series without labels, kept at hand as a bound handle would be: one field instead of a
+   * lookup. A detached one (removed, cleared, or the overflow series) is looked up again.
+   */
+  private unlabelled(value: number): HistogramSeries {
+    const series = this.unlabelledSeries;
+    if (series !== undefined && !series.detached) return series;
+    return (this.unlabelledSeries = this.lookUp(value, undefined));
+  }
+
+  /** The series of `labels`, created if new, after checking the value (a bad one creates nothing). */
+  private lookUp(value: number, labels: LabelsInput | undefined): HistogramSeries {
     if (typeof value !== 'number' || value - value !== 0) throw invalidObservation(this.name, value);
-    // The label-free lookup is a few bytes of bytecode against the trie walk's 150: V8 inlines a
-    // call chain up to a total budget, and past it left series.observe out of line, boxing the
-    // value (a heap number per observation, half the time in a benchmark loop).
-    (labels === undefined ? this.index.unlabelled() : this.index.resolve(labels)).observe(value);
+    return labels === undefined ? this.index.unlabelled() : this.index.resolve(labels);
   }
 
   /** Quantile `q` (0 to 1) of every observation of `labels`; NaN if there are none. */

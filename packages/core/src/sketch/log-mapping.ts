@@ -52,10 +52,29 @@ const TWO_POW_MINUS_52 = 2 ** -52;
  */
 export const MIN_RELATIVE_ACCURACY = 1e-6;
 
+/**
+ * Most slots per octave of a table mapping (2^16: a 128 KiB table); accuracies that would need
+ * more use the cubic mapping.
+ */
+const MAX_TABLE_BITS = 16;
+/** Slots per bin at least, so that slot granularity adds at most about 1% more bins. */
+const SLOTS_PER_BIN = 100;
+
 export class LogMapping {
   readonly gamma: number;
-  /** Bins per unit of L: index = ceil(L(x) * multiplier). */
+  /** Bins per octave (per unit of L, which is log2 or its cubic approximation). */
   readonly multiplier: number;
+  /**
+   * Table mapping (accuracies down to about 0.07%): the octave is cut into 2^k equal slots read
+   * from the top k mantissa bits, and `slotBins[slot]` is the bin of the slot within the octave.
+   * Bins group consecutive slots while their span stays within `gamma`, so the guarantee holds
+   * exactly; undefined for the cubic mapping.
+   */
+  private readonly slotBins: Uint16Array | undefined;
+  /** Right shift of the 20 high mantissa bits that leaves the slot number. */
+  private readonly slotShift: number;
+  /** Per bin of an octave, its lower edge as a factor in [1, 2); one more entry: 2. */
+  private readonly binEdges: Float64Array | undefined;
 
   constructor(readonly relativeAccuracy: number) {
     if (!(relativeAccuracy >= MIN_RELATIVE_ACCURACY && relativeAccuracy < 1)) {
@@ -68,21 +87,52 @@ export class LogMapping {
       );
     }
     this.gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
-    this.multiplier = 1 / (Math.log(this.gamma) * MIN_SLOPE);
+    const bits = Math.max(4, Math.ceil(Math.log2(SLOTS_PER_BIN / Math.log2(this.gamma))));
+    if (bits <= MAX_TABLE_BITS) {
+      const slots = 2 ** bits;
+      const slotBins = new Uint16Array(slots);
+      const edges: number[] = [1];
+      for (let slot = 0; slot < slots; slot++) {
+        // Slot `slot` spans [1 + slot / slots, 1 + (slot + 1) / slots); a new bin starts where
+        // adding the slot would make the current bin span more than gamma.
+        if ((1 + (slot + 1) / slots) / edges.at(-1)! > this.gamma) edges.push(1 + slot / slots);
+        slotBins[slot] = edges.length - 1;
+      }
+      edges.push(2);
+      this.slotBins = slotBins;
+      this.slotShift = 20 - bits;
+      this.binEdges = Float64Array.from(edges);
+      this.multiplier = edges.length - 1;
+    } else {
+      this.slotBins = undefined;
+      this.slotShift = 0;
+      this.binEdges = undefined;
+      this.multiplier = 1 / (Math.log(this.gamma) * MIN_SLOPE);
+    }
   }
 
-  /** Bin index of a positive, normal value (the caller keeps values above 1e-12 here). */
+  /**
+   * Bin index of a positive, normal value (the caller keeps values above 1e-12 here). The table
+   * mapping is a shift, a mask and a table read (about 2 ns, against 4 for the cubic): it sits
+   * on the hot path of every histogram observation.
+   */
   index(value: number): number {
     scratch[0] = value;
     const high = words[HIGH]!;
     const exponent = (high >>> 20) - 1023;
+    const slotBins = this.slotBins;
+    if (slotBins !== undefined)
+      return exponent * this.multiplier + slotBins[(high & 0xfffff) >>> this.slotShift]!;
     const s = (high & 0xfffff) * TWO_POW_MINUS_20 + words[LOW]! * TWO_POW_MINUS_52;
     return Math.ceil((exponent + ((A * s + B) * s + C) * s) * this.multiplier);
   }
 
-  /** The lower edge of bin `index` (its values are above it). */
+  /** The lower edge of bin `index` (its values are at or above it with a table, above it otherwise). */
   lowerBound(index: number): number {
-    return inverse((index - 1) / this.multiplier);
+    const edges = this.binEdges;
+    if (edges === undefined) return inverse((index - 1) / this.multiplier);
+    const octave = Math.floor(index / this.multiplier);
+    return edges[index - octave * this.multiplier]! * 2 ** octave;
   }
 
   /**
@@ -92,6 +142,14 @@ export class LogMapping {
    * upper edge is beyond it); the result is Infinity only when the bin's value is.
    */
   value(index: number): number {
+    const edges = this.binEdges;
+    if (edges !== undefined) {
+      const octave = Math.floor(index / this.multiplier);
+      const bin = index - octave * this.multiplier;
+      const low = edges[bin]!;
+      const high = edges[bin + 1]!;
+      return ((2 * low * high) / (low + high)) * 2 ** octave;
+    }
     const lowL = (index - 1) / this.multiplier;
     const exponent = Math.floor(lowL);
     const low = inverse(lowL - exponent);
