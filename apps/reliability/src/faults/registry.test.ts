@@ -54,9 +54,16 @@ describe('a registry with failing collectors', () => {
       expect(exposition.value('faults_queue_length')).toBe(7);
       expect(exposition.value('faults_checkout_seconds_count')).toBe(1);
       expect(exposition.has('fw0_collector_refresh_duration_seconds')).toBe(true);
+      // A late refresh shows at least the timeout as its duration (core's README): it is late, not
+      // fast; the ones that threw or rejected show theirs too.
       expect(
         exposition.value('fw0_collector_refresh_duration_seconds', { collector: 'hanging' }),
-      ).toBeUndefined();
+      ).toBeGreaterThanOrEqual((timeoutMs - 25) / 1000);
+      for (const collector of ['throwing', 'rejecting', 'healthy'])
+        expect(
+          exposition.value('fw0_collector_refresh_duration_seconds', { collector }),
+          collector,
+        ).toBeLessThan(timeoutMs / 1000);
     });
     // A refresh still hanging is not called again (no pile-up); the others run every round.
     expect(result.refreshCalls).toEqual({ throwing: 3, rejecting: 3, hanging: 1, healthy: 3 });
