@@ -26,7 +26,7 @@ interface Variant {
  * body (`onResponseData`, counting bytes), and ends on `onResponseEnd`. A handler without those
  * two skips header parsing altogether: a floor no real client stands on.
  */
-class CountingHandler implements Dispatcher.DispatchHandler {
+export class CountingHandler implements Dispatcher.DispatchHandler {
   statusCode = 0;
   bytes = 0;
 
@@ -125,6 +125,34 @@ function spread(ratios: readonly number[]): string {
 }
 
 /**
+ * One round of side-by-side requests: `blocks` blocks of `block` sequential requests per variant,
+ * the variants alternating block by block, their order rotated by block and round. Returns each
+ * variant's wall time (ms) and CPU time (µs, user + system) summed over the round.
+ */
+export async function interleavedRound(
+  requests: readonly (() => Promise<unknown>)[],
+  round: number,
+  blocks: number,
+  block: number,
+): Promise<{ wall: number[]; cpu: number[] }> {
+  const wall = requests.map(() => 0);
+  const cpu = requests.map(() => 0);
+  for (let b = 0; b < blocks; b++) {
+    for (let i = 0; i < requests.length; i++) {
+      const index = (round + b + i) % requests.length;
+      const request = requests[index]!;
+      const startedCpu = process.cpuUsage();
+      const started = performance.now();
+      for (let n = 0; n < block; n++) await request();
+      wall[index]! += performance.now() - started;
+      const used = process.cpuUsage(startedCpu);
+      cpu[index]! += used.user + used.system;
+    }
+  }
+  return { wall, cpu };
+}
+
+/**
  * The cost of instrumentation: 10,000 sequential keep-alive GET requests per variant to one
  * loopback server (another process), plain undici beside measureHttpRequest. Each of 20 rounds
  * sets up a fresh client per variant (closing the collector also drops its diagnostics-channel
@@ -196,20 +224,12 @@ export async function benchRequestOverhead(server: BenchServer, targets: Targets
     const acceptedBefore = await server.acceptedConnections();
     const clients = variants.map((variant, index) => variant.setUp(`http://127.0.0.1:${ports[index]}`));
     for (const { request } of clients) for (let n = 0; n < WARM_UP; n++) await request();
-    const roundWall = variants.map(() => 0);
-    const roundCpu = variants.map(() => 0);
-    for (let block = 0; block < BLOCKS; block++) {
-      for (let i = 0; i < variants.length; i++) {
-        const index = (round + block + i) % variants.length;
-        const { request } = clients[index]!;
-        const startedCpu = process.cpuUsage();
-        const started = performance.now();
-        for (let n = 0; n < BLOCK; n++) await request();
-        roundWall[index]! += performance.now() - started;
-        const used = process.cpuUsage(startedCpu);
-        roundCpu[index]! += used.user + used.system;
-      }
-    }
+    const { wall: roundWall, cpu: roundCpu } = await interleavedRound(
+      clients.map(({ request }) => request),
+      round,
+      BLOCKS,
+      BLOCK,
+    );
     for (const { tearDown } of clients) await tearDown();
     const acceptedAfter = await server.acceptedConnections();
     variants.forEach((_variant, index) => {
