@@ -3,21 +3,11 @@
 // as `pnpm bench`), and writes docs/performance.md: the machine, the command, every target with
 // its verdict, then each package's output verbatim (our figures, the anchors' figures from the
 // same process, the ratios, the accuracy figures).
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { buildOrExit, machineAtStart, machineLines, root, runEchoed } from './report-support.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0' };
-
-const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], {
-  cwd: root,
-  stdio: 'inherit',
-  env,
-});
-if (build.status !== 0) process.exit(build.status ?? 1);
+buildOrExit();
 
 const packages = readdirSync(join(root, 'packages'))
   .map((name) => join(root, 'packages', name))
@@ -28,23 +18,12 @@ const packages = readdirSync(join(root, 'packages'))
   }))
   .filter(({ manifest }) => manifest.scripts?.bench);
 
-const cpu = cpus();
 const sections = [];
 const verdicts = [];
-const started = new Date();
-const load = loadavg();
+const machine = machineAtStart();
 for (const { directory, manifest } of packages) {
   console.log(`\n=== ${manifest.name} ===`);
-  const began = Date.now();
-  const run = spawnSync('pnpm', ['run', '--silent', 'bench'], {
-    cwd: directory,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  process.stdout.write(run.stdout);
-  process.stderr.write(run.stderr);
-  const seconds = ((Date.now() - began) / 1000).toFixed(0);
+  const run = runEchoed(directory, 'pnpm', ['run', '--silent', 'bench']);
   // Every benchmark prints its targets as `- PASS ...` / `- FAIL ...` lines.
   for (const line of run.stdout.split('\n')) {
     const match = /^- (PASS|FAIL) (.*)$/.exec(line);
@@ -52,7 +31,7 @@ for (const { directory, manifest } of packages) {
   }
   if (run.status !== 0) verdicts.push({ name: manifest.name, verdict: 'FAIL', text: `exit ${run.status}` });
   sections.push(
-    `## ${manifest.name}\n\n\`pnpm --filter ${manifest.name} bench\` (${seconds} s, exit ${run.status})\n\n${run.stdout.trim()}\n${
+    `## ${manifest.name}\n\n\`pnpm --filter ${manifest.name} bench\` (${run.seconds} s, exit ${run.status})\n\n${run.stdout.trim()}\n${
       run.status === 0 ? '' : `\n\`\`\`text\n${run.stderr.trim().slice(-4000)}\n\`\`\`\n`
     }`,
   );
@@ -69,12 +48,7 @@ const header = [
   'means fw0 is faster). Output below is as printed. `pnpm bench` prints the same without writing',
   'this file. Expect about 10% movement between runs on this 2-core machine.',
   '',
-  `- Date: ${started.toISOString()}`,
-  `- Machine: ${cpu[0]?.model ?? 'unknown CPU'} x ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average at start ${load
-    .map((value) => value.toFixed(2))
-    .join(' ')}`,
-  `- Runtime: Node ${process.version}`,
-  `- Command: \`pnpm bench:report\``,
+  ...machineLines(machine, '`pnpm bench:report`'),
   '',
   `## Targets: ${passed} of ${verdicts.length} met`,
   '',

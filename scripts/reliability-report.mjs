@@ -3,16 +3,12 @@
 // soak, and the fault, shutdown and fuzz suites of apps/reliability, one after the other, and
 // writes their figures, as printed, to docs/reliability.md with the machine and the commands.
 // Takes about 14 minutes with the defaults. Exit code 1 when any part failed.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { buildOrExit, machineAtStart, machineLines, root, runEchoed } from './report-support.mjs';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const reliability = join(root, 'apps', 'reliability');
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NO_COLOR: '1', FORCE_COLOR: '0' };
 const { values } = parseArgs({
   options: {
     'soak-seconds': { type: 'string', default: '600' },
@@ -23,31 +19,12 @@ const { values } = parseArgs({
 /** Runs a command in apps/reliability, echoing and returning its output. */
 function run(title, command, args) {
   console.log(`\n=== ${title}: ${command} ${args.join(' ')} ===`);
-  const began = Date.now();
-  const result = spawnSync(command, args, {
-    cwd: reliability,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  process.stdout.write(result.stdout);
-  process.stderr.write(result.stderr);
-  return { ...result, seconds: Math.round((Date.now() - began) / 1000) };
+  return runEchoed(reliability, command, args);
 }
 
-const build = spawnSync(
-  'pnpm',
-  ['exec', 'turbo', 'run', 'build', '--filter=@fw0/demo...', '--output-logs=errors-only'],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env,
-  },
-);
-if (build.status !== 0) process.exit(build.status ?? 1);
+buildOrExit(['--filter=@fw0/demo...']);
 
-const started = new Date();
-const load = loadavg();
+const machine = machineAtStart();
 const failures = [];
 const sections = [];
 /** Terminal colour codes (ESC [ ... m), built without a control character in a regex literal. */
@@ -131,7 +108,6 @@ sections.push(
     `\n\nSuites: ${summary.join('; ')}`,
 );
 
-const cpu = cpus();
 const header = [
   '# Reliability: load, soak, faults, shutdown and bad input',
   '',
@@ -139,12 +115,10 @@ const header = [
   'output as printed. The default `pnpm test` runs shorter versions of the same code (an 8 s load,',
   'a 60 s soak, every fault, shutdown and fuzz test) and asserts the same bounds.',
   '',
-  `- Date: ${started.toISOString()}`,
-  `- Machine: ${cpu[0]?.model ?? 'unknown CPU'} x ${cpu.length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; load average at start ${load
-    .map((value) => value.toFixed(2))
-    .join(' ')}`,
-  `- Runtime: Node ${process.version}`,
-  `- Command: \`pnpm reliability:report\`${failures.length === 0 ? '' : `; failed: ${failures.join(', ')}`}`,
+  ...machineLines(
+    machine,
+    `\`pnpm reliability:report\`${failures.length === 0 ? '' : `; failed: ${failures.join(', ')}`}`,
+  ),
   '',
 ].join('\n');
 writeFileSync(join(root, 'docs', 'reliability.md'), `${header}\n${sections.join('\n\n')}\n`);

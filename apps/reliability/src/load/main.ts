@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm load [--seconds 30] [--connections 4] [--extra-series 10000] [--json] [--no-build]`
-import { describeFlags, parseFlags, UsageError } from '../support/cli-flags.js';
+import { describeFlags, parseFlags } from '../support/cli-flags.js';
+import { runCommand } from '../support/cli-main.js';
 import { runLoad } from './load.js';
 import { formatLoadReport } from './report.js';
 
@@ -25,48 +26,22 @@ ${describeFlags(FLAGS)}
 
 Exit code 0 when wrk saw no error, 1 when it did (or the run failed), 2 for bad flags.`;
 
-async function main(argv: readonly string[]): Promise<number> {
-  let flags: ReturnType<typeof parseFlags<typeof FLAGS>>;
-  try {
-    flags = parseFlags(argv, FLAGS);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`fw0 load: ${error.message}\nRun with --help to see every option.\n`);
-    return 2;
-  }
+async function main(argv: readonly string[], signal: AbortSignal): Promise<number> {
+  const flags = parseFlags(argv, FLAGS);
   if (flags.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const abort = new AbortController();
-  const interrupt = () => abort.abort();
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
-  try {
-    const report = await runLoad({
-      seconds: flags.seconds,
-      connections: flags.connections,
-      extraSeries: flags['extra-series'],
-      build: !flags['no-build'],
-      signal: abort.signal,
-      log: (line) => process.stderr.write(`${line}\n`),
-    });
-    process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${formatLoadReport(report)}\n`);
-    return report.errors === 0 ? 0 : 1;
-  } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
-  }
+  const report = await runLoad({
+    seconds: flags.seconds,
+    connections: flags.connections,
+    extraSeries: flags['extra-series'],
+    build: !flags['no-build'],
+    signal,
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(flags.json ? `${JSON.stringify(report)}\n` : `${formatLoadReport(report)}\n`);
+  return report.errors === 0 ? 0 : 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `fw0 load: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+runCommand('load', main);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm soak [--seconds 600] [--sample-every <s>] [--json]`; runs under node --expose-gc.
 import { describeFlags, parseFlags, UsageError } from '../support/cli-flags.js';
+import { runCommand } from '../support/cli-main.js';
 import { formatTable } from '../support/text-table.js';
 import { SoakAnalysisError, warmupSeconds } from './analysis.js';
 import { formatSoakReport, SAMPLE_HEADERS, sampleRow } from './report.js';
@@ -32,32 +33,20 @@ ${describeFlags(FLAGS)}
 Warm-up: the first 20% of the run or 60 s, whichever is shorter. Exit code 0 when the soak
 passed (no error, no memory growth beyond the bounds), 1 when it did not, 2 for bad flags.`;
 
-async function main(argv: readonly string[]): Promise<number> {
-  let flags: ReturnType<typeof parseFlags<typeof FLAGS>>;
-  let sampleEvery: number;
-  try {
-    flags = parseFlags(argv, FLAGS);
-    sampleEvery = flags['sample-every'] ?? Math.max(1, Math.round(flags.seconds / 60));
-    const measured = Math.floor((flags.seconds - warmupSeconds(flags.seconds)) / sampleEvery);
-    if (!flags.help && measured < 4) {
-      throw new UsageError(
-        `--sample-every ${sampleEvery} leaves ${measured} samples after the warm-up of a ${flags.seconds} s run: at least 4 are needed`,
-      );
-    }
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`fw0 soak: ${error.message}\nRun with --help to see every option.\n`);
-    return 2;
+async function main(argv: readonly string[], signal: AbortSignal): Promise<number> {
+  const flags = parseFlags(argv, FLAGS);
+  const sampleEvery = flags['sample-every'] ?? Math.max(1, Math.round(flags.seconds / 60));
+  const measured = Math.floor((flags.seconds - warmupSeconds(flags.seconds)) / sampleEvery);
+  if (!flags.help && measured < 4) {
+    throw new UsageError(
+      `--sample-every ${sampleEvery} leaves ${measured} samples after the warm-up of a ${flags.seconds} s run: at least 4 are needed`,
+    );
   }
   if (flags.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
   const progress = flags.json ? process.stderr : process.stdout;
-  const abort = new AbortController();
-  const interrupt = () => abort.abort();
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
   try {
     progress.write(`fw0 soak: ${flags.seconds} s, a memory sample every ${sampleEvery} s\n`);
     let first = true;
@@ -65,7 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
       seconds: flags.seconds,
       sampleEverySeconds: sampleEvery,
       leakBytesPerSecond: flags['leak-kib-per-second'] * 1024,
-      signal: abort.signal,
+      signal,
       onSample: (sample) => {
         // Live rows, aligned like the final table (widths of the header).
         const table = formatTable(SAMPLE_HEADERS, [sampleRow(sample)]).split('\n');
@@ -84,20 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!(error instanceof SoakSetupError)) throw error;
     process.stderr.write(`fw0 soak: ${error.message}\n`);
     return 2;
-  } finally {
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `fw0 soak: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exitCode = 1;
-  },
-);
+runCommand('soak', main);
