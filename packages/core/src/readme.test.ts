@@ -39,4 +39,10 @@ describe('README examples', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('samples >= 2: true, gauge: 2');
   });
+
+  it('read-hook writes the value kept outside at each read, until removed', () => {
+    const run = runReadmeExample(packageDir, 'read-hook');
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim().split('\n')).toEqual(['jobs_in_flight 3', '1', '1']);
+  });
 });

@@ -106,6 +106,18 @@ export class MetricsRegistry {
           `metric "${metric}" reached its limit of ${maxSeries} label sets; records of further label sets go to its {fw0_overflow="true"} series, counted in fw0_series_overflow_total`,
           { metric, maxSeries },
         ),
+      onReadHookError: (metric, owner, error) => {
+        this.self.collectorErrors.add(1, { collector: owner, operation: 'read_hook' });
+        safeLog(
+          this.logger,
+          'error',
+          `a read hook of "${owner}" on metric "${metric}" failed; its values may be stale`,
+          {
+            metric,
+            error,
+          },
+        );
+      },
     };
     this.self = new SelfMetrics(this);
     Object.defineProperty(this, REGISTRY_MARKER, { value: true });

@@ -74,7 +74,7 @@ const variants: [string, () => Promise<unknown>][] = [
     }),
   ],
   [
-    '+ every series of the target (recordHttp)',
+    '+ the rest of recordHttp (counters; last-probe gauges wait for a read)',
     stage((outcome, recorder) => {
       recorder.recordHttp(outcome);
       return outcome.statusCode;

@@ -2,7 +2,7 @@
  * The server of the network benchmarks, run in its own process so that it does not share the
  * event loop being measured: HTTP and HTTPS on 127.0.0.1 answering "ok", with the key and
  * certificate files named by BENCH_KEY and BENCH_CERT. Besides the main HTTP port, one more HTTP
- * port per variant of a side-by-side comparison (BENCH_SIDE_PORTS of them, default 4), and a
+ * port per variant of a side-by-side comparison (BENCH_SIDE_PORTS of them, default 5), and a
  * control port answering, as JSON, how many connections each HTTP port has accepted so far (so
  * that a benchmark shows how many connections each variant used without adding any to the
  * count). Prints `{"http":port,"https":port,"side":[ports],"control":port}`.
@@ -31,7 +31,7 @@ async function httpServer(): Promise<number> {
 const port = (server: Server) => (server.address() as AddressInfo).port;
 const http = await httpServer();
 const side: number[] = [];
-for (let i = 0; i < Number(process.env.BENCH_SIDE_PORTS ?? 4); i++) side.push(await httpServer());
+for (let i = 0; i < Number(process.env.BENCH_SIDE_PORTS ?? 5); i++) side.push(await httpServer());
 const https = createHttpsServer(
   {
     key: readFileSync(process.env.BENCH_KEY ?? '', 'utf8'),

@@ -1,15 +1,21 @@
 import { performance } from 'node:perf_hooks';
-import { MetricsRegistry } from '@fw0/metrics-core';
+import {
+  type CounterSeries,
+  type HistogramSeries,
+  MetricsRegistry,
+  type PerformanceMetric,
+} from '@fw0/metrics-core';
 import { Agent, type Dispatcher } from 'undici';
 import type { Targets } from '../../../bench-support/harness.js';
 import { NetworkMetricsCollector } from '../src/index.js';
+import { expectSocket } from '../src/socket-link.js';
 import type { BenchServer } from './bench-server.js';
 
 /**
  * Requests per variant: ROUNDS rounds; in each, BLOCKS blocks of BLOCK sequential requests per
  * variant, the variants alternating block by block.
  */
-const ROUNDS = 20;
+const ROUNDS = 40;
 const BLOCKS = 25;
 const BLOCK = 20;
 const WARM_UP = 100;
@@ -101,6 +107,84 @@ class CalibrationHandler extends CountingHandler {
   override onResponseEnd(): void {
     arithmetic(this.iterations);
     super.onResponseEnd();
+  }
+}
+
+/** The series a {@link FloorHandler} records into. */
+interface FloorSeries {
+  readonly attempts: CounterSeries;
+  readonly successes: CounterSeries;
+  readonly latency: HistogramSeries;
+  readonly processing: HistogramSeries;
+  readonly transfer: HistogramSeries;
+}
+
+function floorSeries(): FloorSeries {
+  const registry = new MetricsRegistry();
+  const histogram = registry.histogram({ name: 'floor_seconds', unit: 'seconds' });
+  const counter = registry.counter({ name: 'floor_attempts' });
+  return {
+    attempts: counter.bind({ outcome: 'any' }),
+    successes: counter.bind({ outcome: 'success' }),
+    latency: histogram.bind({ phase: 'total' }),
+    processing: histogram.bind({ phase: 'processing' }),
+    transfer: histogram.bind({ phase: 'transfer' }),
+  };
+}
+
+/**
+ * The least any instrumentation with measureHttpRequest's outputs can cost: a dispatch handler
+ * written for this one case that reads the clock three times (start, first byte, end), links the
+ * request to its socket as fw0 does (to tell a new connection from a reused one), counts the
+ * attempt and the success, observes the total, processing and transfer times in histograms and
+ * resolves to a sample with a context. No deadline, no redirects, no body limit, no failure
+ * reasons, no last-probe gauges, no options: a floor to read fw0's figure against, not a client.
+ */
+class FloorHandler extends CountingHandler {
+  readonly method = 'GET';
+  readonly path = '/';
+  private readonly startedAt = performance.now();
+  private firstByteAt = 0;
+  private socket: object | undefined;
+
+  constructor(
+    private readonly done: (sample: PerformanceMetric) => void,
+    reject: (error: Error) => void,
+    private readonly series: FloorSeries,
+  ) {
+    super(() => {}, reject);
+  }
+
+  override onRequestStart(): void {
+    expectSocket(this);
+  }
+
+  onSocket(socket: object): void {
+    this.socket = socket;
+  }
+
+  onResponseStarted(): void {
+    this.firstByteAt = performance.now();
+  }
+
+  override onResponseEnd(): void {
+    const endedAt = performance.now();
+    const seconds = (endedAt - this.startedAt) / 1000;
+    const series = this.series;
+    series.attempts.add();
+    series.successes.add();
+    series.latency.observe(seconds);
+    series.processing.observe((this.firstByteAt - this.startedAt) / 1000);
+    series.transfer.observe((endedAt - this.firstByteAt) / 1000);
+    this.done({
+      name: 'floor_seconds',
+      value: seconds,
+      type: 'timer',
+      unit: 'seconds',
+      timestamp: endedAt,
+      tags: {},
+      context: { statusCode: this.statusCode, bodyBytes: this.bytes, linked: this.socket !== undefined },
+    } as PerformanceMetric);
   }
 }
 
@@ -196,6 +280,18 @@ export async function benchRequestOverhead(server: BenchServer, targets: Targets
       },
     },
     {
+      name: 'floor: a hand-written instrumented dispatch() handler',
+      setUp(origin) {
+        const agent = new Agent();
+        const series = floorSeries();
+        const request = () =>
+          new Promise<PerformanceMetric>((resolve, reject) => {
+            agent.dispatch({ origin, path: '/', method: 'GET' }, new FloorHandler(resolve, reject, series));
+          });
+        return { request, tearDown: () => agent.close() };
+      },
+    },
+    {
       name: 'fw0 measureHttpRequest()',
       setUp(origin) {
         const network = new NetworkMetricsCollector({ registry: new MetricsRegistry() });
@@ -239,13 +335,14 @@ export async function benchRequestOverhead(server: BenchServer, targets: Targets
       connections[index]!.push((acceptedAfter.get(port) ?? 0) - (acceptedBefore.get(port) ?? 0));
     });
   }
-  const [requestWall, dispatchWall, calibrationWall, oursWall] = wall as [
+  const [requestWall, dispatchWall, calibrationWall, floorWall, oursWall] = wall as [
+    number[],
     number[],
     number[],
     number[],
     number[],
   ];
-  const [, dispatchCpu] = cpu as [number[], number[], number[], number[]];
+  const [, dispatchCpu] = cpu as [number[], number[], number[], number[], number[]];
   const ratios = (ours: number[], base: number[]) => ours.map((value, round) => value / base[round]!);
   const vsDispatch = ratios(oursWall, dispatchWall);
   const vsRequest = ratios(oursWall, requestWall);
@@ -265,6 +362,7 @@ export async function benchRequestOverhead(server: BenchServer, targets: Targets
     );
   });
   console.log(`\nPer-round wall ratio, fw0 / undici dispatch(): ${spread(vsDispatch)}`);
+  console.log(`Per-round wall ratio, floor / undici dispatch(): ${spread(ratios(floorWall, dispatchWall))}`);
   console.log(`Per-round wall ratio, fw0 / undici request(): ${spread(vsRequest)}`);
   const calibration = median(ratios(calibrationWall, dispatchWall));
   const expected = 1 + CALIBRATION_NS / 1000 / median(dispatchWall);

@@ -157,4 +157,6 @@ export const NetworkOperation = {
   TCP: 'measure_tcp_latency',
   HTTP: 'measure_http_request',
   POOL_STATS: 'observe_dispatcher',
+  /** Writing the last probes' outcomes to the gauges when the collector closes. */
+  PUBLISH_GAUGES: 'publish_gauges',
 } as const;

@@ -1,8 +1,16 @@
 import { createServer, type Server } from 'node:net';
-import { ConfigError, MetricConflictError, MetricsRegistry, OVERFLOW_LABELS } from '@fw0/metrics-core';
+import {
+  ConfigError,
+  MetricConflictError,
+  MetricsRegistry,
+  OVERFLOW_LABELS,
+  serializePrometheus,
+} from '@fw0/metrics-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test-support/processes.js';
 import { NetworkMetricName as Name } from './names.js';
 import { getNetworkCollector, NetworkMetricsCollector } from './network-collector.js';
+import { seriesValue } from './test-support/metrics.js';
 import { startHttpServer, type TestServer } from './test-support/servers.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
@@ -100,5 +108,51 @@ describe('NetworkMetricsCollector', () => {
     );
     expect(overflow && 'value' in overflow ? overflow.value : undefined).toBe(2);
     expect(network.registry.self.seriesOverflow.get({ metric: 'probe_attempts_total' })).toBe(2);
+  });
+
+  it('writes the last-probe gauges when they are read: every read sees the last probe of each target', async () => {
+    let status = 200;
+    const server = await startHttpServer((_request, response) => {
+      response.statusCode = status;
+      response.end('ok');
+    });
+    cleanup.push(() => server.close());
+    const refused = `http://127.0.0.1:${await freePort()}/`;
+    const network = new NetworkMetricsCollector();
+    cleanup.push(() => network.close());
+    const { registry } = network;
+    const target = { target: `${server.origin}/` };
+    const probe = { kind: 'http', ...target };
+
+    await network.measureHttpRequest(server.origin, 5000);
+    expect(seriesValue(registry, Name.HTTP_STATUS_CODE, target)).toBe(200);
+    expect(seriesValue(registry, Name.PROBE_SUCCESS, probe)).toBe(1);
+    status = 503;
+    await network.measureHttpRequest(server.origin, 5000);
+    await network.measureHttpRequest(refused, 5000);
+    // Through exposition, as Prometheus reads them: the 503 probe is the last of its target.
+    const text = serializePrometheus(registry.snapshot());
+    expect(text).toContain(`probe_http_status_code{target="${server.origin}/"} 503\n`);
+    expect(text).toContain(`probe_success{kind="http",target="${server.origin}/"} 0\n`);
+    expect(text).toContain(`probe_success_ratio{kind="http",target="${server.origin}/"} 0.5\n`);
+    expect(text).toContain(`probe_success{kind="http",target="${refused}"} 0\n`);
+    expect(seriesValue(registry, Name.PROBE_SUCCESS_RATIO, { kind: 'http', target: refused })).toBe(0);
+
+    // Written on close too: the last probe before it is readable afterwards.
+    status = 200;
+    await network.measureHttpRequest(server.origin, 5000);
+    await network.close();
+    expect(seriesValue(registry, Name.HTTP_STATUS_CODE, target)).toBe(200);
+    expect(seriesValue(registry, Name.PROBE_SUCCESS_RATIO, probe)).toBeCloseTo(2 / 3, 10);
+  });
+
+  it('writes the gauges of targets past maxTargets at once (their overflow series)', async () => {
+    const server = await web();
+    const network = new NetworkMetricsCollector({ maxTargets: 1 });
+    cleanup.push(() => network.close());
+    await network.measureHttpRequest(`${server.origin}/kept`, 5000);
+    await network.measureHttpRequest(`${server.origin}/past`, 5000);
+    const status = network.registry.getMetric(Name.HTTP_STATUS_CODE);
+    expect(status?.type === 'gauge' ? status.overflowSeries?.value : undefined).toBe(200);
   });
 });

@@ -99,11 +99,15 @@ export class NetworkMetricsCollector extends BaseCollector {
     super(name, options);
     this.lookup = lookup;
     this.durationSampler = this.samplerFor(NetworkMetricName.PROBE_DURATION);
+    let targets: TargetRecorders | undefined;
     try {
-      this.targets = new TargetRecorders(this.registry, maxTargets);
+      targets = new TargetRecorders(this.registry, maxTargets, name);
+      this.targets = targets;
       this.throughput = new ThroughputRecorders(this.registry);
       this.pools = new PoolObserver(this.registry);
     } catch (error) {
+      // Its read hooks are on the probe gauges: take them out again.
+      targets?.close();
       // A metric of the same name defined differently in this registry: leave it as it was.
       this.registry.unregister(this);
       if (before !== undefined) restoreRegistry(this.registry, name, before);
@@ -267,6 +271,11 @@ export class NetworkMetricsCollector extends BaseCollector {
     this.closed = true;
     await this.scheduler.stop();
     await this.prober.close();
+    try {
+      this.targets.close();
+    } catch (error) {
+      this.recordFailure(NetworkOperation.PUBLISH_GAUGES, error);
+    }
     this.registry.unregister(this);
   }
 

@@ -20,13 +20,26 @@ interface HttpSeries {
   readonly failedDueToRegex: GaugeSeries;
 }
 
+/** Told when a recorder has values for its gauges that are not written yet. */
+export interface GaugePublisher {
+  publishLater(recorder: TargetRecorder): void;
+}
+
 /**
  * The bound series of one probe target (kind + target label), so that recording a probe does no
  * label lookup. Failure-reason series are bound on first use.
+ *
+ * Counters and histograms are recorded with each probe. The last-probe gauges (success,
+ * duration, phases, status code, sizes...) are written only when the metrics are read: the
+ * recorder keeps its last outcome, and its publisher writes it to the gauges from a read hook of
+ * theirs (see docs/architecture.md, "Last-probe gauges are written when read"). A recorder
+ * without a publisher (one past the collector's target limit) writes them at once.
  */
 export class TargetRecorder {
   /** `{ kind, target }`, frozen: the tags of this target's samples. */
   readonly tags: Labels;
+  /** True while an outcome waits to be written to the gauges (the publisher lists the recorder). */
+  waiting = false;
   private readonly success: GaugeSeries;
   private readonly duration: GaugeSeries;
   private readonly dnsLookup: GaugeSeries;
@@ -38,11 +51,15 @@ export class TargetRecorder {
   private readonly failures = new Map<FailureReason, CounterSeries>();
   private readonly http: HttpSeries | undefined;
   private certificateExpiry: GaugeSeries | undefined;
+  /** The last outcome recorded and not yet written to the gauges. */
+  private lastHttp: HttpOutcome | undefined;
+  private lastTcp: TcpOutcome | undefined;
 
   constructor(
     readonly kind: ProbeKind,
     readonly target: string,
     private readonly instruments: ProbeInstruments,
+    private readonly publisher: GaugePublisher | undefined,
   ) {
     const labels = Object.freeze({ kind, target });
     this.tags = labels;
@@ -75,49 +92,49 @@ export class TargetRecorder {
     }
   }
 
-  /** Records an HTTP measurement: last-probe gauges always, distributions on success. */
+  /** Records an HTTP measurement: distributions on success, the last-probe gauges when read. */
   recordHttp(outcome: HttpOutcome): void {
-    const http = this.http!;
-    const { resolve, connect, tls, processing, transfer } = outcome.phases;
-    http.resolve.set(resolve);
-    http.connect.set(connect);
-    http.tls.set(tls);
-    http.processing.set(processing);
-    http.transfer.set(transfer);
-    http.statusCode.set(outcome.statusCode);
-    http.contentLength.set(outcome.contentLength);
-    http.bodyLength.set(outcome.bodyBytes);
-    http.redirects.set(outcome.redirects);
-    http.ssl.set(outcome.tls ? 1 : 0);
-    http.failedDueToRegex.set(outcome.regexFailed ? 1 : 0);
-    if (outcome.certificateExpiry !== undefined) {
-      this.certificateExpiry ??= this.instruments.certificateExpiry.bind({ target: this.target });
-      this.certificateExpiry.set(outcome.certificateExpiry);
-    }
-    this.dnsLookup.set(resolve);
-    this.finish(outcome.failure?.reason, outcome.durationSeconds);
-    if (outcome.failure === undefined) {
+    const failure = outcome.failure;
+    this.count(failure?.reason);
+    if (failure === undefined) {
       // Steps that did not happen are not observed: a reused connection had no lookup, connect
       // or handshake, plain HTTP no handshake. The distributions describe real connections.
+      const phases = outcome.phases;
       const observed = this.phases;
+      this.latency.observe(outcome.durationSeconds);
       if (!outcome.connectionReused) {
-        observed[0]!.observe(resolve);
-        observed[1]!.observe(connect);
-        if (outcome.tls) observed[2]!.observe(tls);
+        observed[0]!.observe(phases.resolve);
+        observed[1]!.observe(phases.connect);
+        if (outcome.tls) observed[2]!.observe(phases.tls);
       }
-      observed[3]!.observe(processing);
-      observed[4]!.observe(transfer);
+      observed[3]!.observe(phases.processing);
+      observed[4]!.observe(phases.transfer);
     }
+    this.lastHttp = outcome;
+    this.publishLater();
   }
 
   /** Records a TCP measurement. */
   recordTcp(outcome: TcpOutcome): void {
-    this.dnsLookup.set(outcome.resolveSeconds);
-    this.finish(outcome.failure?.reason, outcome.durationSeconds);
+    this.count(outcome.failure?.reason);
     if (outcome.failure === undefined) {
+      this.latency.observe(outcome.durationSeconds);
       this.phases[0]!.observe(outcome.resolveSeconds);
       this.phases[1]!.observe(outcome.connectSeconds);
     }
+    this.lastTcp = outcome;
+    this.publishLater();
+  }
+
+  /** Writes the last outcome to the last-probe gauges (a publisher calls this when they are read). */
+  publish(): void {
+    this.waiting = false;
+    const http = this.lastHttp;
+    const tcp = this.lastTcp;
+    this.lastHttp = undefined;
+    this.lastTcp = undefined;
+    if (http !== undefined) this.publishHttp(http);
+    else if (tcp !== undefined) this.publishProbe(tcp.failure, tcp.durationSeconds, tcp.resolveSeconds);
   }
 
   /** Attempts, successes and failures of this target so far. */
@@ -135,22 +152,55 @@ export class TargetRecorder {
     };
   }
 
-  private finish(failure: FailureReason | undefined, durationSeconds: number): void {
-    this.attempts.add();
+  private publishLater(): void {
+    if (this.publisher === undefined) this.publish();
+    else if (!this.waiting) {
+      this.waiting = true;
+      this.publisher.publishLater(this);
+    }
+  }
+
+  private publishHttp(outcome: HttpOutcome): void {
+    const series = this.http!;
+    const { resolve, connect, tls, processing, transfer } = outcome.phases;
+    series.resolve.set(resolve);
+    series.connect.set(connect);
+    series.tls.set(tls);
+    series.processing.set(processing);
+    series.transfer.set(transfer);
+    series.statusCode.set(outcome.statusCode);
+    series.contentLength.set(outcome.contentLength);
+    series.bodyLength.set(outcome.bodyBytes);
+    series.redirects.set(outcome.redirects);
+    series.ssl.set(outcome.tls ? 1 : 0);
+    series.failedDueToRegex.set(outcome.regexFailed ? 1 : 0);
+    if (outcome.certificateExpiry !== undefined) {
+      this.certificateExpiry ??= this.instruments.certificateExpiry.bind({ target: this.target });
+      this.certificateExpiry.set(outcome.certificateExpiry);
+    }
+    this.publishProbe(outcome.failure, outcome.durationSeconds, resolve);
+  }
+
+  /** The gauges every kind of probe has. */
+  private publishProbe(failure: unknown, durationSeconds: number, resolveSeconds: number): void {
+    this.dnsLookup.set(resolveSeconds);
     this.duration.set(durationSeconds);
+    this.success.set(failure === undefined ? 1 : 0);
+    this.ratio.set(this.successes.value / this.attempts.value);
+  }
+
+  /** Counts an attempt, and its success or failure. */
+  private count(failure: FailureReason | undefined): void {
+    this.attempts.add();
     if (failure === undefined) {
       this.successes.add();
-      this.success.set(1);
-      this.latency.observe(durationSeconds);
-    } else {
-      let series = this.failures.get(failure);
-      if (series === undefined) {
-        series = this.instruments.failures.bind({ kind: this.kind, target: this.target, reason: failure });
-        this.failures.set(failure, series);
-      }
-      series.add();
-      this.success.set(0);
+      return;
     }
-    this.ratio.set(this.successes.value / this.attempts.value);
+    let series = this.failures.get(failure);
+    if (series === undefined) {
+      series = this.instruments.failures.bind({ kind: this.kind, target: this.target, reason: failure });
+      this.failures.set(failure, series);
+    }
+    series.add();
   }
 }

@@ -2,7 +2,7 @@ import { describeValue, InvalidLabelError, type MetricsRegistry } from '@fw0/met
 import type { ProbeKind } from './names.js';
 import type { TargetSuccessRate } from './options.js';
 import { defineProbeInstruments, type ProbeInstruments } from './probe-instruments.js';
-import { TargetRecorder } from './target-recorder.js';
+import { type GaugePublisher, TargetRecorder } from './target-recorder.js';
 import { type HttpTarget, parseHttpTarget } from './targets.js';
 
 /** Parsed URLs kept, at most (later ones are parsed on every call). */
@@ -11,18 +11,72 @@ const URL_CACHE_LIMIT = 1000;
 /**
  * The recorders of every probe target, at most `maxTargets` kept (a further target's recorder
  * is bound on each call and lands in the registry's overflow series), and a cache of parsed
- * probe URLs.
+ * probe URLs. Writes the kept recorders' last outcomes to the last-probe gauges whenever one of
+ * those is read (a read hook on each), so that a probe costs no gauge write.
  */
-export class TargetRecorders {
+export class TargetRecorders implements GaugePublisher {
   private readonly instruments: ProbeInstruments;
   private readonly byKey = new Map<string, TargetRecorder>();
   private readonly urls = new Map<string, HttpTarget>();
+  /** The string of the last cached target, and that target. */
+  private lastUrl: string | undefined;
+  private lastTarget: HttpTarget | undefined;
+  /** Kept recorders whose last outcome is not written to the gauges yet. */
+  private waiting: TargetRecorder[] = [];
+  private readonly removeHooks: (() => void)[];
 
   constructor(
     registry: MetricsRegistry,
     private readonly maxTargets: number,
+    /** The collector's name: the owner of the read hooks. */
+    owner: string,
   ) {
-    this.instruments = defineProbeInstruments(registry, maxTargets);
+    const instruments = defineProbeInstruments(registry, maxTargets);
+    this.instruments = instruments;
+    const publish = () => this.publish();
+    this.removeHooks = [
+      instruments.success,
+      instruments.duration,
+      instruments.dnsLookup,
+      instruments.successRatio,
+      instruments.httpDuration,
+      instruments.statusCode,
+      instruments.contentLength,
+      instruments.bodyLength,
+      instruments.redirects,
+      instruments.ssl,
+      instruments.failedDueToRegex,
+      instruments.certificateExpiry,
+    ].map((gauge) => gauge.onRead(owner, publish));
+  }
+
+  publishLater(recorder: TargetRecorder): void {
+    this.waiting.push(recorder);
+  }
+
+  /** Writes every waiting outcome to the gauges; throws the first error after trying them all. */
+  publish(): void {
+    const waiting = this.waiting;
+    if (waiting.length === 0) return;
+    this.waiting = [];
+    let failure: { error: unknown } | undefined;
+    for (const recorder of waiting) {
+      try {
+        recorder.publish();
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
+  }
+
+  /** Writes what is waiting, then stops watching reads (the collector is closing). */
+  close(): void {
+    try {
+      this.publish();
+    } finally {
+      for (const remove of this.removeHooks) remove();
+    }
   }
 
   /**
@@ -31,12 +85,19 @@ export class TargetRecorders {
    * read at each call).
    */
   httpTarget(url: string | URL): HttpTarget {
+    // The same string as the last call's (a probe loop's URL): no hashing, no map lookup.
+    if (url === this.lastUrl && this.lastTarget !== undefined) return this.lastTarget;
     const key = typeof url === 'string' ? url : url instanceof URL ? url.href : undefined;
     if (key === undefined) return parseHttpTarget(url);
     let target = this.urls.get(key);
     if (target === undefined) {
       target = parseHttpTarget(key);
-      if (this.urls.size < URL_CACHE_LIMIT) this.urls.set(key, target);
+      if (this.urls.size >= URL_CACHE_LIMIT) return target;
+      this.urls.set(key, target);
+    }
+    if (typeof url === 'string') {
+      this.lastUrl = url;
+      this.lastTarget = target;
     }
     return target;
   }
@@ -57,8 +118,9 @@ export class TargetRecorders {
     const key = `${kind} ${target}`;
     let recorder = this.byKey.get(key);
     if (recorder === undefined) {
-      recorder = new TargetRecorder(kind, target, this.instruments);
-      if (this.byKey.size < this.maxTargets) this.byKey.set(key, recorder);
+      const kept = this.byKey.size < this.maxTargets;
+      recorder = new TargetRecorder(kind, target, this.instruments, kept ? this : undefined);
+      if (kept) this.byKey.set(key, recorder);
     }
     return recorder;
   }

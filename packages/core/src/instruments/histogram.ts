@@ -458,16 +458,19 @@ export class Histogram extends Instrument<HistogramSeries> {
 
   /** Quantile `q` (0 to 1) of every observation of `labels`; NaN if there are none. */
   quantile(q: number, labels?: LabelsInput): number {
+    this.beforeRead();
     return this.index.find(labels)?.quantile(q) ?? Number.NaN;
   }
 
   /** Cumulative and windowed summary of the series of `labels`, or undefined if it has none. */
   summary(labels?: LabelsInput): HistogramSummary | undefined {
+    this.beforeRead();
     return this.index.find(labels)?.summary();
   }
 
   /** @internal */
   snapshot(options: SnapshotOptions): HistogramFamilySnapshot {
+    this.beforeRead();
     const sketches = options.sketches ?? true;
     const series: HistogramSeriesSnapshot[] = [];
     this.forEachSeries((item) => series.push(item.toSnapshot(sketches)));

@@ -39,6 +39,14 @@ export interface InstrumentContext {
   onOverflow(metric: string): void;
   /** Called when a metric's overflow series is created: its first label set past `maxSeries`. */
   onOverflowStart(metric: string, maxSeries: number): void;
+  /** Called when a read hook of `metric` (see `Instrument.onRead`) threw `error`. */
+  onReadHookError(metric: string, owner: string, error: unknown): void;
+}
+
+/** A function called before a metric is read, and whose it is. */
+interface ReadHook {
+  readonly owner: string;
+  readonly run: () => void;
 }
 
 /** A series that can be detached (removed while a caller still holds its handle). */
@@ -75,6 +83,7 @@ export abstract class Instrument<S extends DetachableSeries> implements SeriesFa
   abstract readonly type: 'counter' | 'gauge' | 'histogram';
   readonly reservedLabels: readonly string[] = RESERVED_LABELS;
   protected readonly index: SeriesIndex<S>;
+  private readHooks: readonly ReadHook[] = [];
 
   constructor(
     name: string,
@@ -124,6 +133,38 @@ export abstract class Instrument<S extends DetachableSeries> implements SeriesFa
     return this.index.resolve(labels);
   }
 
+  /**
+   * Calls `hook` synchronously before every read of this metric: its snapshot (so exposition,
+   * pushes and merges), `get()`, `quantile()`, `summary()`, `labelSets()` and `seriesCount`.
+   * For a collector that keeps the latest values in fields of its own and writes them to the
+   * series only when someone reads them, as prom-client's `collect()` and OpenTelemetry's
+   * observable gauges do: a value that changes on every request then costs nothing until a
+   * scrape. Reads through a bound handle (`series.value`) do not call it. `owner` names the
+   * collector the hook belongs to: a hook that throws is counted in
+   * `fw0_collector_errors_total{collector=owner, operation="read_hook"}` and logged, and the read
+   * goes on with the values as they are. Returns the function that removes the hook.
+   */
+  onRead(owner: string, hook: () => void): () => void {
+    const entry: ReadHook = { owner, run: hook };
+    this.readHooks = [...this.readHooks, entry];
+    return () => {
+      this.readHooks = this.readHooks.filter((other) => other !== entry);
+    };
+  }
+
+  /** Runs the read hooks: called first by every read of the series. */
+  protected beforeRead(): void {
+    // The array is replaced, never changed in place: a hook that adds or removes hooks does not
+    // disturb this loop.
+    for (const hook of this.readHooks) {
+      try {
+        hook.run();
+      } catch (error) {
+        this.context.onReadHookError(this.exposedName, hook.owner, error);
+      }
+    }
+  }
+
   /** Removes the series of `labels` from exposition; true if it existed. */
   remove(labels?: LabelsInput): boolean {
     const series = this.index.remove(labels);
@@ -149,6 +190,7 @@ export abstract class Instrument<S extends DetachableSeries> implements SeriesFa
 
   /** Number of series, not counting the overflow series. */
   get seriesCount(): number {
+    this.beforeRead();
     return this.index.size;
   }
 
@@ -162,6 +204,7 @@ export abstract class Instrument<S extends DetachableSeries> implements SeriesFa
 
   /** Label sets of every series (the overflow series last, if any). */
   labelSets(): Labels[] {
+    this.beforeRead();
     return Array.from(this.index.series(), (series) => series.labels);
   }
 
@@ -199,11 +242,13 @@ export interface ValueSeries extends DetachableSeries {
 export abstract class ValueInstrument<S extends ValueSeries> extends Instrument<S> {
   /** Current value of the series of `labels`, or undefined if it has none. */
   get(labels?: LabelsInput): number | undefined {
+    this.beforeRead();
     return this.index.find(labels)?.value;
   }
 
   /** Labels and value of every series, for snapshots. */
   protected seriesValues(): NumberSeriesSnapshot[] {
+    this.beforeRead();
     const series: NumberSeriesSnapshot[] = [];
     this.forEachSeries((item) => series.push({ labels: item.labels, value: item.value }));
     return series;
