@@ -237,15 +237,17 @@ export async function interleavedRound(
 }
 
 /**
- * The cost of instrumentation: 10,000 sequential keep-alive GET requests per variant to one
- * loopback server (another process), plain undici beside measureHttpRequest. Each of 20 rounds
- * sets up a fresh client per variant (closing the collector also drops its diagnostics-channel
- * subscription, so plain rounds run without it), then alternates the variants block by block
- * (25 blocks of 20 requests each, order rotated), so that load from elsewhere on a shared
- * machine hits every variant alike; a round's ratio compares sums of interleaved blocks, and the
- * figure is the median of the 20 per-round ratios, with their spread. Each variant talks to a
- * port of its own, and the server counts the connections each port accepted: the variants must
- * use as many, or keep-alive would differ and the comparison with it.
+ * The cost of instrumentation: 20,000 sequential keep-alive GET requests per variant to one
+ * loopback server (another process): plain undici, a hand-written instrumented floor and
+ * measureHttpRequest. Each of 40 rounds sets up a fresh client per variant, then alternates the
+ * variants block by block (25 blocks of 20 requests each, order rotated), so that load from
+ * elsewhere on a shared machine hits every variant alike; a round's ratio compares sums of
+ * interleaved blocks, and the figure is the median of the 40 per-round ratios, with their
+ * spread. The collector holds the socket link's diagnostics-channel subscription for the whole
+ * round, so undici publishes to it for every variant's requests alike (and no longer once the
+ * collector is closed). Each variant talks to a port of its own, and the server counts the
+ * connections each port accepted: the variants must use as many, or keep-alive would differ and
+ * the comparison with it.
  */
 export async function benchRequestOverhead(server: BenchServer, targets: Targets): Promise<void> {
   const variants: Variant[] = [
