@@ -220,6 +220,13 @@ export class HttpMeasurement<T, C> implements ExchangeOwner, Expirable, HttpOutc
     } catch (error) {
       this.reject(error);
     }
+    // The target's recorder keeps this outcome until its gauges are read: let go of the
+    // exchange (its socket, a body kept for `bodyMatches`) and of the caller's promise now.
+    this.exchange = undefined;
+    this.signal = undefined;
+    this.onAbort = undefined;
+    this.resolve = noop;
+    this.reject = noop;
   }
 }
 

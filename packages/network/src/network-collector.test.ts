@@ -1,4 +1,6 @@
 import { createServer, type Server } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   ConfigError,
   MetricConflictError,
@@ -12,6 +14,16 @@ import { NetworkMetricName as Name } from './names.js';
 import { getNetworkCollector, NetworkMetricsCollector } from './network-collector.js';
 import { seriesValue } from './test-support/metrics.js';
 import { startHttpServer, type TestServer } from './test-support/servers.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Bytes of JavaScript heap and of Buffers in use, after collecting garbage. */
+function memoryInUse(): number {
+  for (let i = 0; i < 3; i++) gc();
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -154,5 +166,25 @@ describe('NetworkMetricsCollector', () => {
     await network.measureHttpRequest(`${server.origin}/past`, 5000);
     const status = network.registry.getMetric(Name.HTTP_STATUS_CODE);
     expect(status?.type === 'gauge' ? status.overflowSeries?.value : undefined).toBe(200);
+  });
+
+  it('keeps no response body while a last outcome waits for its gauges to be read', async () => {
+    const body = Buffer.alloc(8 * 1024 * 1024, 'a');
+    const server = await startHttpServer((_request, response) => response.end(body));
+    cleanup.push(() => server.close());
+    const network = new NetworkMetricsCollector();
+    cleanup.push(() => network.close());
+    // Four targets, each with a waiting outcome whose probe kept an 8 MiB body for its pattern.
+    const urls = ['/1', '/2', '/3', '/4'].map((path) => `${server.origin}${path}`);
+    await network.measureHttpRequest(urls[0]!, 5000, { bodyMatches: /^a/ });
+    const before = memoryInUse();
+    for (const url of urls) {
+      const sample = await network.measureHttpRequest(url, 5000, { bodyMatches: /^a/ });
+      expect(sample?.context?.bodyBytes).toBe(body.length);
+    }
+    const grown = memoryInUse() - before;
+    expect(grown).toBeLessThan(4 * 1024 * 1024);
+    // The outcomes did wait: the gauges show them once read.
+    expect(seriesValue(network.registry, Name.HTTP_BODY_LENGTH, { target: urls[3]! })).toBe(body.length);
   });
 });
