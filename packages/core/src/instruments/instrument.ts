@@ -1,4 +1,5 @@
 import type { CoarseClock } from '../clock.js';
+import { ConfigError, describeValue } from '../errors.js';
 import type { FamilySnapshot, NumberSeriesSnapshot } from '../snapshot.js';
 import type { Labels, LabelsInput } from '../types.js';
 import { normalizeUnit, type Unit } from '../units.js';
@@ -84,6 +85,8 @@ export abstract class Instrument<S extends DetachableSeries> implements SeriesFa
   readonly reservedLabels: readonly string[] = RESERVED_LABELS;
   protected readonly index: SeriesIndex<S>;
   private readHooks: readonly ReadHook[] = [];
+  /** True while the read hooks run: a read made by a hook itself does not run them again. */
+  private hooksRunning = false;
 
   constructor(
     name: string,
@@ -142,9 +145,24 @@ export abstract class Instrument<S extends DetachableSeries> implements SeriesFa
    * scrape. Reads through a bound handle (`series.value`) do not call it. `owner` names the
    * collector the hook belongs to: a hook that throws is counted in
    * `fw0_collector_errors_total{collector=owner, operation="read_hook"}` and logged, and the read
-   * goes on with the values as they are. Returns the function that removes the hook.
+   * goes on with the values as they are. A read made from inside a hook (of this metric or
+   * another whose hook led here) sees the values as they are, without running the hooks again.
+   * Returns the function that removes the hook. Throws ConfigError for an owner that is not a
+   * non-empty string or a hook that is not a function.
    */
   onRead(owner: string, hook: () => void): () => void {
+    if (typeof owner !== 'string' || owner === '' || !owner.isWellFormed()) {
+      throw new ConfigError(
+        `Invalid read hook owner ${describeValue(owner)} for metric "${this.exposedName}": expected a non-empty string (the collector label of its errors)`,
+        { subject: this.exposedName, value: owner },
+      );
+    }
+    if (typeof hook !== 'function') {
+      throw new ConfigError(
+        `Invalid read hook ${describeValue(hook)} for metric "${this.exposedName}": expected a function`,
+        { subject: this.exposedName, value: hook },
+      );
+    }
     const entry: ReadHook = { owner, run: hook };
     this.readHooks = [...this.readHooks, entry];
     return () => {
@@ -154,14 +172,20 @@ export abstract class Instrument<S extends DetachableSeries> implements SeriesFa
 
   /** Runs the read hooks: called first by every read of the series. */
   protected beforeRead(): void {
-    // The array is replaced, never changed in place: a hook that adds or removes hooks does not
-    // disturb this loop.
-    for (const hook of this.readHooks) {
-      try {
-        hook.run();
-      } catch (error) {
-        this.context.onReadHookError(this.exposedName, hook.owner, error);
+    if (this.hooksRunning || this.readHooks.length === 0) return;
+    this.hooksRunning = true;
+    try {
+      // The array is replaced, never changed in place: a hook that adds or removes hooks does
+      // not disturb this loop.
+      for (const hook of this.readHooks) {
+        try {
+          hook.run();
+        } catch (error) {
+          this.context.onReadHookError(this.exposedName, hook.owner, error);
+        }
       }
+    } finally {
+      this.hooksRunning = false;
     }
   }
 

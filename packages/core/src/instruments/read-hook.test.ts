@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../errors.js';
 import { serializeOpenMetrics } from '../exposition/openmetrics.js';
 import { serializePrometheus } from '../exposition/prometheus.js';
 import { MetricsRegistry } from '../registry.js';
@@ -109,5 +110,33 @@ describe('Instrument.onRead', () => {
     gauge.get();
     gauge.get();
     expect(order).toEqual(['a', 'b', 'b']);
+  });
+
+  it('does not run the hooks again for reads made by a hook', () => {
+    const registry = new MetricsRegistry();
+    const a = registry.gauge({ name: 'a' });
+    const b = registry.gauge({ name: 'b' });
+    let runs = 0;
+    a.onRead('x', () => {
+      runs++;
+      a.set((b.get() ?? 0) + 1);
+    });
+    b.onRead('x', () => {
+      runs++;
+      b.set((a.get() ?? 0) + 10);
+    });
+    expect(a.get()).toBe(11);
+    expect(runs).toBe(2);
+    expect(registry.self.collectorErrors.get({ collector: 'x', operation: 'read_hook' })).toBeUndefined();
+  });
+
+  it('refuses an owner that is not a non-empty string and a hook that is not a function', () => {
+    const gauge = new MetricsRegistry().gauge({ name: 'g' });
+    for (const owner of ['', 3, undefined, '\ud800']) {
+      expect(() => gauge.onRead(owner as string, () => {})).toThrow(ConfigError);
+    }
+    expect(() => gauge.onRead('x', 'not a function' as unknown as () => void)).toThrow(ConfigError);
+    // Nothing was added: a read runs no hook and throws nothing.
+    expect(gauge.get()).toBeUndefined();
   });
 });
