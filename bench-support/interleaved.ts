@@ -1,4 +1,5 @@
 import { type ComparisonRow, nsPerBatchedOp } from './harness.js';
+import { median } from './stats.js';
 
 /** Rounds of every case, interleaved; each figure is its median over the rounds. */
 export const ROUNDS = 5;
@@ -17,12 +18,6 @@ export interface BenchCase {
 export interface MeasuredCase extends ComparisonRow {
   /** anchor name -> `anchor / ours` of each round (both measured back to back). */
   readonly roundRatios: Readonly<Record<string, readonly number[]>>;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /**

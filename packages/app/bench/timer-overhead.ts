@@ -8,6 +8,7 @@ import {
   printComparison,
   type Targets,
 } from '../../../bench-support/harness.js';
+import { median } from '../../../bench-support/stats.js';
 // Core's reader, by relative path: the bench is not published, and one reader serves every
 // package's anchors (same @opentelemetry/sdk-metrics version in each package).
 import { otelMeter } from '../../core/bench/otel-reader.js';
@@ -114,9 +115,9 @@ export async function benchTimerOverhead(targets: Targets): Promise<void> {
       (figures[name] ??= []).push(await nsPerBatchedOp(batch, { minCpuTimeMs: 200 }));
     }
   }
-  const median = (name: string) => figures[name]!.slice().sort((a, b) => a - b)[Math.floor(ROUNDS / 2)]!;
-  const bare = median('bare');
-  const over = (name: string) => Math.max(median(name) - bare, 0.01);
+  const medianOf = (name: string) => median(figures[name]!);
+  const bare = medianOf('bare');
+  const over = (name: string) => Math.max(medianOf(name) - bare, 0.01);
 
   const anchors = (pick: (name: string) => number) => ({
     'prom-client startTimer/end': pick('prom'),
@@ -125,7 +126,7 @@ export async function benchTimerOverhead(targets: Targets): Promise<void> {
   });
   const rows: ComparisonRow[] = [
     { name: 'timed sync call: overhead over the bare call', ours: over('ours'), anchors: anchors(over) },
-    { name: 'timed sync call: total', ours: median('ours'), anchors: anchors(median) },
+    { name: 'timed sync call: total', ours: medianOf('ours'), anchors: anchors(medianOf) },
     {
       name: 'tracker scope (using) around the call: overhead',
       ours: over('tracker'),

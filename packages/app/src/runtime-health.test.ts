@@ -1,10 +1,11 @@
 import { getHeapSpaceStatistics } from 'node:v8';
 import type { Gauge, Histogram } from '@fw0/metrics-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exposeGc } from '../../../test-support/memory.js';
 import { waitFor } from '../../../test-support/processes.js';
 import type { ApplicationMetricsCollector } from './collector.js';
 import { samplesNamed, sleep, testCollector } from './test-support/app-collector.js';
-import { exposeGc, GcEntryCounter } from './test-support/gc.js';
+import { GcEntryCounter } from './test-support/gc.js';
 
 /** Blocks the event loop for `ms` milliseconds. */
 function block(ms: number): void {

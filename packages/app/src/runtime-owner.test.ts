@@ -7,10 +7,11 @@ import {
   silentLogger,
 } from '@fw0/metrics-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { exposeGc } from '../../../test-support/memory.js';
 import { waitFor } from '../../../test-support/processes.js';
 import { ApplicationMetricsCollector } from './collector.js';
 import { sleep } from './test-support/app-collector.js';
-import { exposeGc, GcEntryCounter } from './test-support/gc.js';
+import { GcEntryCounter } from './test-support/gc.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import type { Histogram } from '@fw0/metrics-core';
 import { describe, expect, it } from 'vitest';
+import { exposeGc } from '../../../test-support/memory.js';
 import { samplesNamed, testCollector } from './test-support/app-collector.js';
-import { exposeGc } from './test-support/gc.js';
 
 describe('timer samples', () => {
   it('samples a hot name into the buffer; aggregates count every call', () => {

@@ -1,6 +1,7 @@
 import { MetricsRegistry } from '@fw0/metrics-core';
 import { Agent } from 'undici';
 import { printMachine } from '../../../bench-support/harness.js';
+import { median } from '../../../bench-support/stats.js';
 import type { HttpOutcome } from '../src/http-measurement.js';
 import { resolveHttpOptions } from '../src/http-options.js';
 import type { HttpProber } from '../src/http-prober.js';
@@ -103,7 +104,6 @@ try {
       cpu[index]! += roundCpu[index]!;
     });
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const added = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
   const requests = ROUNDS * BLOCKS * BLOCK;
   console.log(`\n${requests} sequential keep-alive loopback requests per variant\n`);

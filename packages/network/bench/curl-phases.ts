@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { MetricsRegistry } from '@fw0/metrics-core';
 import { type ComparisonRow, printComparison } from '../../../bench-support/harness.js';
+import { median } from '../../../bench-support/stats.js';
 import { findBinary } from '../../../test-support/binaries.js';
 import { type HttpProbeContext, NetworkMetricsCollector } from '../src/index.js';
 import type { BenchServer } from './bench-server.js';
@@ -28,11 +29,6 @@ function loopbackName(): string {
     // no /etc/hosts: fall back to localhost
   }
   return 'localhost';
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
 }
 
 /** curl's cumulative timings (seconds since the start) of one fresh request. */

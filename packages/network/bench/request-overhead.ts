@@ -7,6 +7,7 @@ import {
 } from '@fw0/metrics-core';
 import { Agent, type Dispatcher } from 'undici';
 import type { Targets } from '../../../bench-support/harness.js';
+import { median, quantile } from '../../../bench-support/stats.js';
 import { NetworkMetricsCollector } from '../src/index.js';
 import { expectSocket } from '../src/socket-link.js';
 import type { BenchServer } from './bench-server.js';
@@ -187,16 +188,6 @@ class FloorHandler extends CountingHandler {
     } as PerformanceMetric);
   }
 }
-
-function quantile(values: readonly number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const position = (sorted.length - 1) * q;
-  const below = Math.floor(position);
-  const above = Math.min(sorted.length - 1, below + 1);
-  return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
-}
-
-const median = (values: readonly number[]) => quantile(values, 0.5);
 
 const percent = (ratio: number) => {
   const added = (ratio - 1) * 100;

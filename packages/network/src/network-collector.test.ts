@@ -1,6 +1,4 @@
 import { createServer, type Server } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import {
   ConfigError,
   MetricConflictError,
@@ -9,21 +7,12 @@ import {
   serializePrometheus,
 } from '@fw0/metrics-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { memoryInUse } from '../../../test-support/memory.js';
 import { freePort } from '../../../test-support/processes.js';
 import { NetworkMetricName as Name } from './names.js';
 import { getNetworkCollector, NetworkMetricsCollector } from './network-collector.js';
 import { seriesValue } from './test-support/metrics.js';
 import { startHttpServer, type TestServer } from './test-support/servers.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-/** Bytes of JavaScript heap and of Buffers in use, after collecting garbage. */
-function memoryInUse(): number {
-  for (let i = 0; i < 3; i++) gc();
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
-}
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {

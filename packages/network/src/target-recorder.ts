@@ -38,8 +38,6 @@ export interface GaugePublisher {
 export class TargetRecorder {
   /** `{ kind, target }`, frozen: the tags of this target's samples. */
   readonly tags: Labels;
-  /** True while an outcome waits to be written to the gauges (the publisher lists the recorder). */
-  waiting = false;
   private readonly success: GaugeSeries;
   private readonly duration: GaugeSeries;
   private readonly dnsLookup: GaugeSeries;
@@ -51,9 +49,11 @@ export class TargetRecorder {
   private readonly failures = new Map<FailureReason, CounterSeries>();
   private readonly http: HttpSeries | undefined;
   private certificateExpiry: GaugeSeries | undefined;
-  /** The last outcome recorded and not yet written to the gauges. */
-  private lastHttp: HttpOutcome | undefined;
-  private lastTcp: TcpOutcome | undefined;
+  /**
+   * The last outcome recorded and not yet written to the gauges; while it is set, the publisher
+   * lists this recorder.
+   */
+  private pending: HttpOutcome | TcpOutcome | undefined;
 
   constructor(
     readonly kind: ProbeKind,
@@ -110,8 +110,7 @@ export class TargetRecorder {
       observed[3]!.observe(phases.processing);
       observed[4]!.observe(phases.transfer);
     }
-    this.lastHttp = outcome;
-    this.publishLater();
+    this.publishLater(outcome);
   }
 
   /** Records a TCP measurement. */
@@ -122,19 +121,16 @@ export class TargetRecorder {
       this.phases[0]!.observe(outcome.resolveSeconds);
       this.phases[1]!.observe(outcome.connectSeconds);
     }
-    this.lastTcp = outcome;
-    this.publishLater();
+    this.publishLater(outcome);
   }
 
   /** Writes the last outcome to the last-probe gauges (a publisher calls this when they are read). */
   publish(): void {
-    this.waiting = false;
-    const http = this.lastHttp;
-    const tcp = this.lastTcp;
-    this.lastHttp = undefined;
-    this.lastTcp = undefined;
-    if (http !== undefined) this.publishHttp(http);
-    else if (tcp !== undefined) this.publishProbe(tcp.failure, tcp.durationSeconds, tcp.resolveSeconds);
+    const outcome = this.pending;
+    this.pending = undefined;
+    if (outcome === undefined) return;
+    if ('phases' in outcome) this.publishHttp(outcome);
+    else this.publishProbe(outcome.failure, outcome.durationSeconds, outcome.resolveSeconds);
   }
 
   /** Attempts, successes and failures of this target so far. */
@@ -152,12 +148,11 @@ export class TargetRecorder {
     };
   }
 
-  private publishLater(): void {
+  private publishLater(outcome: HttpOutcome | TcpOutcome): void {
+    const listed = this.pending !== undefined;
+    this.pending = outcome;
     if (this.publisher === undefined) this.publish();
-    else if (!this.waiting) {
-      this.waiting = true;
-      this.publisher.publishLater(this);
-    }
+    else if (!listed) this.publisher.publishLater(this);
   }
 
   private publishHttp(outcome: HttpOutcome): void {

@@ -34,20 +34,10 @@ export class TargetRecorders implements GaugePublisher {
     const instruments = defineProbeInstruments(registry, maxTargets);
     this.instruments = instruments;
     const publish = () => this.publish();
-    this.removeHooks = [
-      instruments.success,
-      instruments.duration,
-      instruments.dnsLookup,
-      instruments.successRatio,
-      instruments.httpDuration,
-      instruments.statusCode,
-      instruments.contentLength,
-      instruments.bodyLength,
-      instruments.redirects,
-      instruments.ssl,
-      instruments.failedDueToRegex,
-      instruments.certificateExpiry,
-    ].map((gauge) => gauge.onRead(owner, publish));
+    // Every gauge of a probe is a last-probe gauge (counters and histograms are recorded at once).
+    this.removeHooks = Object.values(instruments)
+      .filter((instrument) => instrument.type === 'gauge')
+      .map((gauge) => gauge.onRead(owner, publish));
   }
 
   publishLater(recorder: TargetRecorder): void {

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { coarseClock } from '@fw0/metrics-core';
 import { printComparison, printMachine, Targets } from '../../../bench-support/harness.js';
+import { median } from '../../../bench-support/stats.js';
 import { benchAccuracy } from './accuracy.js';
 import { nodeExporterAtOneHertz } from './node-exporter.js';
 import { benchParsers } from './parsers.js';
@@ -11,7 +12,6 @@ import {
   delayWindow,
   excessMaxMs,
   idle,
-  median,
   pairedDelayWindows,
   turnWindow,
 } from './windows.js';

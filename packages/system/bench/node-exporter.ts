@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { median } from '../../../bench-support/stats.js';
 import { startNodeExporter } from '../src/test-support/node-exporter.js';
 import { processCpuSeconds } from './process-cpu.js';
-import { median } from './windows.js';
 
 /** What scraping node_exporter once a second costs. */
 export interface NodeExporterCost {

@@ -123,10 +123,3 @@ export async function turnWindow(workload: Workload, seconds: number): Promise<n
 
 /** A workload that does nothing: the noise floor of this machine. */
 export const idle: Workload = { start() {}, stop: async () => {} };
-
-/** The median of some numbers. */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}

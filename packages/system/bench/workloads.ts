@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import si from 'systeminformation';
+import { median } from '../../../bench-support/stats.js';
 import { SystemMetricsCollector } from '../src/index.js';
-import { median, type Workload } from './windows.js';
+import type { Workload } from './windows.js';
 
 /** A workload that also times its snapshots. */
 export interface TimedWorkload extends Workload {

@@ -4,6 +4,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { median } from '../../../../bench-support/stats.js';
 import { requireBinary } from '../../../../test-support/binaries.js';
 import {
   freePort,
@@ -223,13 +224,6 @@ function loopWindow(scraped: Scrape): LoopWindow | undefined {
     return undefined;
   return { window, p50Ms: p50 * 1000, p90Ms: p90 * 1000, p99Ms: p99 * 1000, maxMs: max * 1000, utilization };
 }
-
-const median = (values: readonly number[]) => {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 /** Sums windows up (NaN figures when there is none). */
 export function summarizeWindows(windows: readonly LoopWindow[]): LoopSummary {

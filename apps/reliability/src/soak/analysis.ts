@@ -1,3 +1,5 @@
+import { median } from '../../../../bench-support/stats.js';
+
 /** One memory reading of the soak process, taken right after a full `gc()`. */
 export interface MemorySample {
   /** Seconds since the soak started. */
@@ -71,12 +73,6 @@ export interface MemoryAnalysis {
   readonly rss: Growth;
   readonly external: Growth;
 }
-
-const median = (values: readonly number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 function growth(samples: readonly MemorySample[], read: (sample: MemorySample) => number): Growth {
   // Medians of a few readings at each end: one reading taken while a scrape's buffers were

@@ -10,6 +10,7 @@ import { getCustomCollector } from '@fw0/metrics-custom';
 import { getNetworkCollector } from '@fw0/metrics-network';
 import { getSystemCollector } from '@fw0/metrics-system';
 import { Agent } from 'undici';
+import { median } from '../../../../bench-support/stats.js';
 import { countSeries, Scrape } from '../support/metrics-text.js';
 import {
   analyseMemory,
@@ -163,13 +164,6 @@ function countersOf(scraped: Scrape) {
     samplesDropped: sum('fw0_samples_dropped_total'),
   };
 }
-
-const median = (values: readonly number[]) => {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
 /**
  * The soak: every fw0 collector in one registry of this process, busy for `seconds`, scraped

@@ -1,16 +1,7 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { exposeGc } from '../../../../test-support/memory.js';
 import { type GcKind, gcKindOf } from '../gc-observer.js';
-
-/** A full garbage collection on demand, whether or not the process runs with `--expose-gc`. */
-export function exposeGc(): () => void {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (typeof existing === 'function') return existing;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
 
 /**
  * Tells whether watched objects were garbage-collected. It uses a FinalizationRegistry, which
