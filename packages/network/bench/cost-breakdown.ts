@@ -14,7 +14,7 @@ import { CountingHandler, interleavedRound } from './request-overhead.js';
 /**
  * Where the instrumentation's cost per request goes: `measureHttpRequest` taken apart stage by
  * stage, each stage a variant run beside plain undici dispatch() in the same process (blocks of
- * 20 requests alternating, order rotated each block; the figure is the median of the per-round
+ * 20 requests alternating in a balanced order; the figure is the median of the per-round
  * ratios). A diagnostic for whoever works on the request path, not a target: it reaches into the
  * collector's private parts. Run it with `pnpm --filter @fw0/metrics-network bench:breakdown`.
  */

@@ -7,7 +7,7 @@ import {
 } from '@fw0/metrics-core';
 import { Agent, type Dispatcher } from 'undici';
 import type { Targets } from '../../../bench-support/harness.js';
-import { median, quantile } from '../../../bench-support/stats.js';
+import { balancedOrder, median, quantile } from '../../../bench-support/stats.js';
 import { NetworkMetricsCollector } from '../src/index.js';
 import { expectSocket } from '../src/socket-link.js';
 import type { BenchServer } from './bench-server.js';
@@ -201,7 +201,8 @@ function spread(ratios: readonly number[]): string {
 
 /**
  * One round of side-by-side requests: `blocks` blocks of `block` sequential requests per variant,
- * the variants alternating block by block, their order rotated by block and round. Returns each
+ * the variants alternating block by block in a balanced order (each at every position and after
+ * every other variant equally often over the blocks: see `balancedOrder`). Returns each
  * variant's wall time (ms) and CPU time (µs, user + system) summed over the round.
  */
 export async function interleavedRound(
@@ -213,8 +214,7 @@ export async function interleavedRound(
   const wall = requests.map(() => 0);
   const cpu = requests.map(() => 0);
   for (let b = 0; b < blocks; b++) {
-    for (let i = 0; i < requests.length; i++) {
-      const index = (round + b + i) % requests.length;
+    for (const index of balancedOrder(requests.length, round * blocks + b)) {
       const request = requests[index]!;
       const startedCpu = process.cpuUsage();
       const started = performance.now();
@@ -231,7 +231,7 @@ export async function interleavedRound(
  * The cost of instrumentation: 20,000 sequential keep-alive GET requests per variant to one
  * loopback server (another process): plain undici, a hand-written instrumented floor and
  * measureHttpRequest. Each of 40 rounds sets up a fresh client per variant, then alternates the
- * variants block by block (25 blocks of 20 requests each, order rotated), so that load from
+ * variants block by block (25 blocks of 20 requests each, in a balanced order), so that load from
  * elsewhere on a shared machine hits every variant alike; a round's ratio compares sums of
  * interleaved blocks, and the figure is the median of the 40 per-round ratios, with their
  * spread. The collector holds the socket link's diagnostics-channel subscription for the whole
