@@ -9,7 +9,7 @@ import { NetworkMetricsCollector } from '../src/index.js';
 import type { TargetRecorder } from '../src/target-recorder.js';
 import type { TargetRecorders } from '../src/target-recorders.js';
 import { startBenchServer } from './bench-server.js';
-import { CountingHandler, interleavedRound } from './request-overhead.js';
+import { CountingHandler, interleavedRound, LinkedHandler } from './request-overhead.js';
 
 /**
  * Where the instrumentation's cost per request goes: `measureHttpRequest` taken apart stage by
@@ -58,6 +58,13 @@ const variants: [string, () => Promise<unknown>][] = [
     () =>
       new Promise<number>((resolve, reject) => {
         agent.dispatch({ origin, path: '/', method: 'GET' }, new CountingHandler(resolve, reject));
+      }),
+  ],
+  [
+    '+ socket link and three clock reads (a handler, no prober)',
+    () =>
+      new Promise<number>((resolve, reject) => {
+        agent.dispatch({ origin, path: '/', method: 'GET' }, new LinkedHandler(resolve, reject));
       }),
   ],
   ['+ prober (timed connector, phases, deadline)', stage((outcome) => outcome.statusCode)],

@@ -134,27 +134,17 @@ function floorSeries(): FloorSeries {
 }
 
 /**
- * The least any instrumentation with measureHttpRequest's outputs can cost: a dispatch handler
- * written for this one case that reads the clock three times (start, first byte, end), links the
- * request to its socket as fw0 does (to tell a new connection from a reused one), counts the
- * attempt and the success, observes the total, processing and transfer times in histograms and
- * resolves to a sample with a context. No deadline, no redirects, no body limit, no failure
- * reasons, no last-probe gauges, no options: a floor to read fw0's figure against, not a client.
+ * A plain dispatch() handler that also links the request to its socket as fw0 does (the
+ * `sendHeaders` diagnostics channel) and reads the clock at the start, the first byte and the
+ * end: what any phase-timing handler does before recording anything.
  */
-class FloorHandler extends CountingHandler {
+export class LinkedHandler extends CountingHandler {
   readonly method = 'GET';
   readonly path = '/';
-  private readonly startedAt = performance.now();
-  private firstByteAt = 0;
-  private socket: object | undefined;
-
-  constructor(
-    private readonly done: (sample: PerformanceMetric) => void,
-    reject: (error: Error) => void,
-    private readonly series: FloorSeries,
-  ) {
-    super(() => {}, reject);
-  }
+  protected readonly startedAt = performance.now();
+  protected firstByteAt = 0;
+  protected endedAt = 0;
+  protected socket: object | undefined;
 
   override onRequestStart(): void {
     expectSocket(this);
@@ -166,6 +156,29 @@ class FloorHandler extends CountingHandler {
 
   onResponseStarted(): void {
     this.firstByteAt = performance.now();
+  }
+
+  override onResponseEnd(): void {
+    this.endedAt = performance.now();
+    super.onResponseEnd();
+  }
+}
+
+/**
+ * The least any instrumentation with measureHttpRequest's outputs can cost: a dispatch handler
+ * written for this one case that reads the clock three times (start, first byte, end), links the
+ * request to its socket as fw0 does (to tell a new connection from a reused one), counts the
+ * attempt and the success, observes the total, processing and transfer times in histograms and
+ * resolves to a sample with a context. No deadline, no redirects, no body limit, no failure
+ * reasons, no last-probe gauges, no options: a floor to read fw0's figure against, not a client.
+ */
+class FloorHandler extends LinkedHandler {
+  constructor(
+    private readonly done: (sample: PerformanceMetric) => void,
+    reject: (error: Error) => void,
+    private readonly series: FloorSeries,
+  ) {
+    super(() => {}, reject);
   }
 
   override onResponseEnd(): void {
