@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { classifyFailure } from './failure-reason.js';
 import type { ResolvedHttpOptions } from './http-options.js';
-import type { IntrusiveList, ListNode } from './intrusive-list.js';
 import { FailureReason } from './names.js';
 import { expectSocket, type SocketClaimant } from './socket-link.js';
 import { type SocketTiming, socketTiming } from './timed-connector.js';
@@ -59,7 +58,7 @@ export interface ExchangeFailure {
  * body bytes against the limit, and links the request to its connection's timings. Its owner
  * hears once that it ended, on success, failure or abort.
  */
-export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant, ListNode<HttpExchange> {
+export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant {
   readonly origin: string;
   readonly method: 'GET' | 'HEAD';
   readonly path: string;
@@ -78,9 +77,6 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant,
   bodyBytes = 0;
   chunks: Buffer[] | undefined;
   failure: ExchangeFailure | undefined;
-  listPrevious: HttpExchange | undefined;
-  listNext: HttpExchange | undefined;
-  listed = false;
   private controller: Dispatcher.DispatchController | undefined;
   private socket: Socket | undefined;
   private finished = false;
@@ -89,8 +85,6 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant,
     private readonly request: ExchangeRequest,
     startedAt: number,
     private readonly owner: ExchangeOwner,
-    /** The exchanges waiting for a connection: this one is listed from its start until it has one or ends. */
-    private readonly waiting: IntrusiveList<HttpExchange>,
   ) {
     this.origin = request.origin;
     this.method = request.method;
@@ -101,12 +95,16 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant,
 
   /** Sends the request through `dispatcher`. */
   start(dispatcher: Dispatcher): void {
-    this.waiting.add(this);
     try {
       dispatcher.dispatch(this.request.dispatch, this);
     } catch (error) {
       this.fail(classifyFailure(error), error);
     }
+  }
+
+  /** True from its start until it has a connection or ends. */
+  get awaitingConnection(): boolean {
+    return !this.linked && !this.finished;
   }
 
   /** Ends the exchange now with `reason` (a timeout or the caller's abort), closing its request. */
@@ -125,7 +123,6 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant,
 
   onSocket(socket: object): void {
     this.linked = true;
-    this.waiting.delete(this);
     this.socket = socket as Socket;
     const timing = socketTiming(socket);
     if (timing === undefined) return;
@@ -169,7 +166,6 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant,
     if (this.finished) return;
     this.finished = true;
     this.endedAt = performance.now();
-    this.waiting.delete(this);
     // Settled at once. undici reuses this connection only after a full event-loop cycle (a
     // setImmediate queued right after this callback), so a request made back to back goes out
     // on another connection; deferring every caller by a cycle would cost each measurement more
@@ -192,7 +188,6 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant,
     if (this.finished) return;
     this.finished = true;
     this.endedAt = performance.now();
-    this.waiting.delete(this);
     this.failure = { reason, error };
     // Destroying the connection with an error fails this request for good. Aborting through the
     // controller instead makes undici (7.x) keep the request queued, reconnect for it and leave

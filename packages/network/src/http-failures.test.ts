@@ -116,6 +116,29 @@ describe('measureHttpRequest failures', () => {
     expect(listing.stdout.trim()).toBe('');
   });
 
+  it('keeps a connection attempt that another measurement of the same origin still waits for', async () => {
+    const unanswered = await track(await startUnansweredPort());
+    const network = collector();
+    const target = `http://127.0.0.1:${unanswered.port}/`;
+    const [first, second] = await Promise.all([
+      timed(network.measureHttpRequest(target, 300)),
+      timed(network.measureHttpRequest(target, 1500)),
+    ]);
+    expect(first.result).toBeNull();
+    expect(first.ms).toBeLessThan(300 + LATE_MS);
+    // Abandoning the origin's attempts when the first gave up would have failed the second then.
+    expect(second.result).toBeNull();
+    expect(second.ms).toBeGreaterThanOrEqual(1499);
+    expect(second.ms).toBeLessThan(1500 + LATE_MS);
+    expect(failures(network, target, 'timeout')).toBe(2);
+    const ss = requireBinary('ss', 'iproute2');
+    const listing = spawnSync(ss, ['-tnH', 'state', 'syn-sent', `dport = :${unanswered.port}`], {
+      encoding: 'utf8',
+      timeout: 10_000,
+    });
+    expect(listing.stdout.trim()).toBe('');
+  });
+
   it('counts a name that does not resolve as dns (resolved by the lookup option, no DNS query)', async () => {
     const { lookup, asked } = localLookup();
     const network = collector({ lookup });

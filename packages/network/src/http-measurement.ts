@@ -10,7 +10,6 @@ import {
 } from './http-exchange.js';
 import { isValidStatus, type ResolvedHttpOptions } from './http-options.js';
 import { addHopPhases, type PhaseDurations, zeroPhases } from './http-phases.js';
-import type { IntrusiveList } from './intrusive-list.js';
 import { FailureReason } from './names.js';
 import type { Expirable } from './probe-deadline.js';
 import type { HttpTarget } from './targets.js';
@@ -39,8 +38,6 @@ export interface HttpOutcome {
 /** What a measurement needs from its prober. */
 export interface MeasurementHost {
   readonly agent: Agent;
-  /** Exchanges of the agent still waiting for a connection. */
-  readonly waiting: IntrusiveList<HttpExchange>;
   watch(measurement: Expirable): void;
   unwatch(measurement: Expirable): void;
   /** Called when `exchange` gave up before getting a connection. */
@@ -169,8 +166,23 @@ export class HttpMeasurement<T, C> implements ExchangeOwner, Expirable, HttpOutc
     );
   }
 
+  /**
+   * Whether this measurement, made through `host`, has a request to `origin` other than `leaving`
+   * still without a connection.
+   */
+  awaitsConnection(host: MeasurementHost, origin: string, leaving: HttpExchange): boolean {
+    const exchange = this.exchange;
+    return (
+      this.host === host &&
+      exchange !== undefined &&
+      exchange !== leaving &&
+      exchange.origin === origin &&
+      exchange.awaitingConnection
+    );
+  }
+
   private startHop(startedAt: number, request: ExchangeRequest): void {
-    const exchange = new HttpExchange(request, startedAt, this, this.host.waiting);
+    const exchange = new HttpExchange(request, startedAt, this);
     this.exchange = exchange;
     if (this.stopped !== undefined) exchange.abort(this.stopped.reason, this.stopped.error as Error);
     else exchange.start(this.host.agent);

@@ -4,7 +4,6 @@ import { Agent } from 'undici';
 import type { HttpExchange } from './http-exchange.js';
 import { HttpMeasurement, type MeasurementFinish, type MeasurementHost } from './http-measurement.js';
 import type { ResolvedHttpOptions } from './http-options.js';
-import { IntrusiveList } from './intrusive-list.js';
 import { DeadlineTimer, type Expirable } from './probe-deadline.js';
 import { holdSocketLink } from './socket-link.js';
 import type { HttpTarget } from './targets.js';
@@ -12,8 +11,6 @@ import { createTimedConnector, type TimedConnector } from './timed-connector.js'
 
 /** One undici Agent of the prober, with what its measurements need. */
 class ProbeAgent implements MeasurementHost {
-  readonly waiting = new IntrusiveList<HttpExchange>();
-
   constructor(
     readonly agent: Agent,
     private readonly connector: TimedConnector,
@@ -28,12 +25,18 @@ class ProbeAgent implements MeasurementHost {
     this.deadlines.delete(measurement);
   }
 
-  /** Drops connection attempts to the origin of `leaving` when no other exchange waits for one there. */
+  /**
+   * Drops connection attempts to the origin of `leaving` when no other measurement of this agent
+   * waits for a connection there. The measurements in flight are those the deadline timer
+   * watches: looked through only here, on a timeout or an abort, so that a request costs no
+   * bookkeeping of its own for it.
+   */
   abandoned(leaving: HttpExchange): void {
-    for (let other = this.waiting.first; other !== undefined; other = other.listNext) {
-      if (other !== leaving && other.origin === leaving.origin) return;
-    }
-    this.connector.abandon(leaving.origin);
+    const origin = leaving.origin;
+    const waited = this.deadlines.some(
+      (entry) => entry instanceof HttpMeasurement && entry.awaitsConnection(this, origin, leaving),
+    );
+    if (!waited) this.connector.abandon(origin);
   }
 }
 

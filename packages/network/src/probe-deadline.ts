@@ -36,6 +36,14 @@ export class DeadlineTimer {
     this.entries.delete(entry);
   }
 
+  /** True if `test` holds for one of the entries watched. */
+  some(test: (entry: Expirable) => boolean): boolean {
+    for (let entry = this.entries.first; entry !== undefined; entry = entry.listNext) {
+      if (test(entry)) return true;
+    }
+    return false;
+  }
+
   /** Stops the timer (entries still watched are left unexpired). */
   clear(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
