@@ -46,3 +46,11 @@ const control = createHttpServer((_request, response) =>
 );
 await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
 console.log(JSON.stringify({ http, https: port(https), side, control: port(control) }));
+
+// Stopped by its PID when the benchmark ends; should the benchmark die first (a crash, an exit
+// without clean-up), this process is re-parented: it leaves then rather than linger, busy with
+// timers and sockets, under the next benchmark's measurements.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(0);
+}, 1000);
