@@ -143,6 +143,7 @@ export class LinkedHandler extends CountingHandler {
   readonly path = '/';
   protected readonly startedAt = performance.now();
   protected firstByteAt = 0;
+  /** Stored, not read here: the end stamp a timing handler keeps (the floor reads its own). */
   protected endedAt = 0;
   protected socket: object | undefined;
 
