@@ -120,7 +120,7 @@ interface FloorSeries {
   readonly transfer: HistogramSeries;
 }
 
-function floorSeries(): FloorSeries {
+export function floorSeries(): FloorSeries {
   const registry = new MetricsRegistry();
   const histogram = registry.histogram({ name: 'floor_seconds', unit: 'seconds' });
   const counter = registry.counter({ name: 'floor_attempts' });
@@ -173,7 +173,7 @@ export class LinkedHandler extends CountingHandler {
  * resolves to a sample with a context. No deadline, no redirects, no body limit, no failure
  * reasons, no last-probe gauges, no options: a floor to read fw0's figure against, not a client.
  */
-class FloorHandler extends LinkedHandler {
+export class FloorHandler extends LinkedHandler {
   constructor(
     private readonly done: (sample: PerformanceMetric) => void,
     reject: (error: Error) => void,
