@@ -246,6 +246,8 @@ describe('measureHttpRequest failures', () => {
     );
     expect(() => network.measureHttpRequest(url, 1000, { validStatusCodes: [] })).toThrow(ConfigError);
     expect(() => network.measureHttpRequest(url, 1000, { followRedirects: 1.5 })).toThrow(ConfigError);
+    expect(() => network.measureHttpRequest(url, 1000, { ca: 42 as never })).toThrow(/Invalid option ca=42/);
+    expect(() => network.measureHttpRequest(url, 1000, { ca: ['pem', {}] as never })).toThrow(ConfigError);
     // The seed's seconds are not reinterpreted: below 1 ms is refused, naming the unit.
     expect(() => network.measureHttpRequest(url, 0.5)).toThrow(/timeoutMs=0\.5: expected milliseconds/);
     expect(() => network.measureHttpRequest(url, { timeoutMs: 0 })).toThrow(ConfigError);

@@ -98,7 +98,7 @@ export function resolveHttpOptions(options: HttpProbeOptions | undefined): Resol
     validStatusCodes,
     bodyMatches: options.bodyMatches,
     insecure: options.insecure ?? false,
-    ca: options.ca,
+    ca: checkCa(options.ca),
     keepAlive: options.keepAlive ?? true,
     target: options.target,
   };
@@ -128,6 +128,22 @@ function checkBoolean(option: string, value: unknown): void {
       value,
     });
   }
+}
+
+/** A PEM text or its bytes. */
+function isPem(value: unknown): boolean {
+  return typeof value === 'string' || ArrayBuffer.isView(value);
+}
+
+/** Checks a `ca` option: PEM text or bytes, or an array of them (ConfigError otherwise). */
+function checkCa(ca: unknown): ConnectionOptions['ca'] | undefined {
+  if (ca === undefined || isPem(ca) || (Array.isArray(ca) && ca.every(isPem))) {
+    return ca as ConnectionOptions['ca'] | undefined;
+  }
+  throw new ConfigError(
+    `Invalid option ca=${describeValue(ca)}: expected PEM certificates as a string or Buffer, or an array of them`,
+    { subject: 'ca', value: ca },
+  );
 }
 
 function checkHeaders(headers: unknown): Readonly<Record<string, string>> | undefined {

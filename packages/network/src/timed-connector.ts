@@ -1,6 +1,6 @@
 import { isIP, type LookupFunction, connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from 'node:tls';
+import { type ConnectionOptions, createSecureContext, type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { TimeoutError } from '@fw0/metrics-core';
 import type { buildConnector } from 'undici';
 
@@ -54,7 +54,13 @@ export function createTimedConnector(
   lookup: LookupFunction | undefined,
 ): TimedConnector {
   const connecting = new Map<Socket, string>();
+  // One TLS context (the trusted certificates) for every connection of this connector, made
+  // here, outside any measurement. Left to tls.connect, a context would be made for each TLS
+  // connection: about 0.5 ms of CPU on this VM, spent after the attempt's start and before its
+  // lookup, which the phases would count as DNS time.
+  const secureContext = createSecureContext(tls.ca === undefined ? {} : { ca: tls.ca });
   const connect: buildConnector.connector = (options, callback) => {
+    const secure = options.protocol === 'https:';
     const timing: SocketTiming = {
       startedAt: performance.now(),
       lookupAt: undefined,
@@ -63,7 +69,6 @@ export function createTimedConnector(
       claimed: false,
       certificateExpiry: undefined,
     };
-    const secure = options.protocol === 'https:';
     const host = options.hostname;
     const port = Number(options.port) || (secure ? 443 : 80);
     const socket: Socket = secure
@@ -72,7 +77,7 @@ export function createTimedConnector(
           port,
           ...(isIP(host) === 0 ? { servername: options.servername || host } : {}),
           rejectUnauthorized: tls.rejectUnauthorized,
-          ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+          secureContext,
           ...(lookup === undefined ? {} : { lookup }),
           ALPNProtocols: ['http/1.1'],
         })
