@@ -67,7 +67,8 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant 
   fresh: SocketTiming | undefined;
   /** True once the request was given a connection (it was written). */
   linked = false;
-  certificateExpiry: number | undefined;
+  /** The timings of the connection it was given, new or reused (undefined for another connector's). */
+  connection: SocketTiming | undefined;
   firstByteAt: number | undefined;
   endedAt = 0;
   statusCode = 0;
@@ -126,7 +127,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler, SocketClaimant 
     this.socket = socket as Socket;
     const timing = socketTiming(socket);
     if (timing === undefined) return;
-    this.certificateExpiry = timing.certificateExpiry;
+    this.connection = timing;
     if (!timing.claimed) {
       timing.claimed = true;
       this.fresh = timing;

@@ -225,7 +225,8 @@ export class HttpMeasurement<T, C> implements ExchangeOwner, Expirable, HttpOutc
     this.contentLength = last.contentLength;
     this.bodyBytes = last.bodyBytes;
     this.connectionReused = last.linked && last.fresh === undefined;
-    this.certificateExpiry = last.certificateExpiry;
+    // Read now: the connector works it out once the first request was written.
+    this.certificateExpiry = last.connection?.certificateExpiry;
     // Called from undici's callbacks and timers: whatever `finish` throws goes to the caller.
     try {
       this.resolve(this.finish(this, this.context));

@@ -1,3 +1,4 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { performance } from 'node:perf_hooks';
 import tls from 'node:tls';
 import { MetricsRegistry } from '@fw0/metrics-core';
@@ -8,6 +9,7 @@ import type { HttpProbeContext } from './options.js';
 import { makeSelfSignedCertificate, type TestCertificate } from './test-support/hosts.js';
 import { seriesValue } from './test-support/metrics.js';
 import { startHttpsServer, startSilentServer, type TestServer } from './test-support/servers.js';
+import { socketTiming } from './timed-connector.js';
 
 /** A timed-out probe ends no earlier than its timeout and at most this much later (ms, loaded machine). */
 const LATE_MS = 300;
@@ -113,6 +115,34 @@ describe('measureHttpRequest over TLS', () => {
       tls.createSecureContext = original;
     }
     expect(made).toBeLessThanOrEqual(1);
+  });
+
+  it('reads the certificate chain after writing the first request, not in its processing time', async () => {
+    const network = collector();
+    // What the connection's timings held when undici wrote each request to it.
+    const atWrite: { secureAt: number | undefined; expiry: number | undefined }[] = [];
+    const onSendHeaders = (message: unknown) => {
+      const timing = socketTiming((message as { socket: object }).socket);
+      atWrite.push({ secureAt: timing?.secureAt, expiry: timing?.certificateExpiry });
+    };
+    diagnosticsChannel.subscribe('undici:client:sendHeaders', onSendHeaders);
+    try {
+      const sample = await network.measureHttpRequest(`${server.origin}/`, 5000, {
+        insecure: true,
+        keepAlive: false,
+      });
+      expect(contextOf(sample).connectionReused).toBe(false);
+    } finally {
+      diagnosticsChannel.unsubscribe('undici:client:sendHeaders', onSendHeaders);
+    }
+    expect(atWrite).toHaveLength(1);
+    expect(atWrite[0]!.secureAt).toBeGreaterThan(0);
+    expect(atWrite[0]!.expiry).toBeUndefined();
+    // ... and the measurement still reports it, read when it completed.
+    const expiry = seriesValue(network.registry, Name.SSL_EARLIEST_CERT_EXPIRY, {
+      target: `${server.origin}/`,
+    });
+    expect(expiry).toBeGreaterThan(Date.now() / 1000);
   });
 
   it('reuses the TLS connection: no handshake on the second request', async () => {
