@@ -24,7 +24,11 @@ export interface HttpProbeOptions {
   readonly bodyMatches?: RegExp;
   /** Accept any server certificate, self-signed included (default false). Per probe, never global. */
   readonly insecure?: boolean;
-  /** Certificates (PEM) to trust for this probe instead of Node's default CAs. */
+  /**
+   * Certificates (PEM text or bytes, or an array of them) to trust for this probe instead of
+   * Node's default CAs. One TLS context is made per distinct `ca` value (compared by identity)
+   * and reused by every connection: pass the same value to every probe of a server.
+   */
   readonly ca?: ConnectionOptions['ca'];
   /** Reuse connections between measurements (default true); false opens a new one each time. */
   readonly keepAlive?: boolean;
