@@ -26,8 +26,9 @@ export interface HttpProbeOptions {
   readonly insecure?: boolean;
   /**
    * Certificates (PEM text or bytes, or an array of them) to trust for this probe instead of
-   * Node's default CAs. One TLS context is made per distinct `ca` value (compared by identity)
-   * and reused by every connection: pass the same value to every probe of a server.
+   * Node's default CAs. One TLS context is made per distinct `ca` value (the same string, or the
+   * same Buffer or array object) and reused by every connection: pass the same value to every
+   * probe of a server.
    */
   readonly ca?: ConnectionOptions['ca'];
   /** Reuse connections between measurements (default true); false opens a new one each time. */
