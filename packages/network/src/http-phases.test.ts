@@ -7,20 +7,17 @@ const time = fc.double({ min: 0, max: 10_000, noNaN: true });
 const optionalTime = fc.option(time, { nil: undefined });
 
 const socket = fc.record({
-  startedAt: time,
   lookupAt: optionalTime,
   connectedAt: optionalTime,
   secureAt: optionalTime,
 });
 
 function timing(marks: {
-  startedAt: number;
   lookupAt?: number | undefined;
   connectedAt?: number | undefined;
   secureAt?: number | undefined;
 }): SocketTiming {
   return {
-    startedAt: marks.startedAt,
     lookupAt: marks.lookupAt,
     connectedAt: marks.connectedAt,
     secureAt: marks.secureAt,
@@ -55,7 +52,7 @@ describe('addHopPhases', () => {
     const phases = zeroPhases();
     addHopPhases(phases, {
       startedAt: 1000,
-      fresh: timing({ startedAt: 1001, lookupAt: 1005, connectedAt: 1015, secureAt: 1045 }),
+      fresh: timing({ lookupAt: 1005, connectedAt: 1015, secureAt: 1045 }),
       firstByteAt: 1145,
       endedAt: 1345,
     });
@@ -63,6 +60,20 @@ describe('addHopPhases', () => {
       Object.entries(phases).map(([phase, seconds]) => [phase, Math.round(seconds * 1000)]),
     );
     expect(milliseconds).toEqual({ resolve: 5, connect: 10, tls: 30, processing: 100, transfer: 200 });
+  });
+
+  it('gives an IP address no resolve time: until the TCP handshake ends is connect', () => {
+    const phases = zeroPhases();
+    addHopPhases(phases, {
+      startedAt: 1000,
+      fresh: timing({ connectedAt: 1015 }),
+      firstByteAt: 1115,
+      endedAt: 1135,
+    });
+    const milliseconds = Object.fromEntries(
+      Object.entries(phases).map(([phase, seconds]) => [phase, Math.round(seconds * 1000)]),
+    );
+    expect(milliseconds).toEqual({ resolve: 0, connect: 15, tls: 0, processing: 100, transfer: 20 });
   });
 
   it('puts everything before the first byte in processing on a reused connection, and accumulates hops', () => {

@@ -31,7 +31,9 @@ export interface HopMarks {
  * The phases partition `[startedAt, endedAt]`: each boundary is clamped between the previous one
  * and the end, so they are never negative and always add up to the hop's duration.
  *
- * - resolve: start to the address being known (the connection attempt's start for an IP);
+ * - resolve: start to the address being known; 0 for an IP address, as curl and blackbox_exporter
+ *   report it (nothing was looked up: the time until the connection attempt started counts as
+ *   connect);
  * - connect: to the TCP handshake's end; tls: to the TLS handshake's end;
  * - processing: to the first response byte; transfer: to the end of the body.
  *
@@ -43,7 +45,7 @@ export function addHopPhases(phases: PhaseDurations, hop: HopMarks): void {
   let ready = start;
   const socket = hop.fresh;
   if (socket !== undefined) {
-    const resolved = clamp(socket.lookupAt ?? socket.startedAt, start, end);
+    const resolved = clamp(socket.lookupAt, start, end);
     const connected = clamp(socket.connectedAt, resolved, end);
     ready = clamp(socket.secureAt, connected, end);
     phases.resolve += (resolved - start) / 1000;

@@ -120,6 +120,20 @@ describe('measureHttpRequest phases', () => {
     expect(quick.accepted).toBe(3);
   });
 
+  it('reports no DNS time for an IP address: the time before the connection attempt is connect', async () => {
+    const quick = await server((_request, response) => response.end('ok'));
+    const network = collector();
+    for (let i = 0; i < 3; i++) {
+      const sample = await network.measureHttpRequest(quick.origin, 5000, { keepAlive: false });
+      const phases = phasesOf(sample!.context);
+      expect(phases.resolve).toBe(0);
+      expect(phases.connect).toBeGreaterThan(0);
+    }
+    expect(quick.accepted).toBe(3);
+    const target = `${quick.origin}/`;
+    expect(seriesValue(network.registry, Name.PROBE_DNS_LOOKUP, { kind: 'http', target })).toBe(0);
+  });
+
   it('times the DNS lookup of a host name', async () => {
     const quick = await server((_request, response) => response.end('ok'));
     const network = collector();

@@ -9,7 +9,6 @@ import type { buildConnector } from 'undici';
  * Absent steps did not happen (no `lookupAt` for an IP address, no `secureAt` for plain TCP).
  */
 export interface SocketTiming {
-  readonly startedAt: number;
   lookupAt: number | undefined;
   connectedAt: number | undefined;
   /** TLS handshake done (`secureConnect`). */
@@ -62,7 +61,6 @@ export function createTimedConnector(
   const connect: buildConnector.connector = (options, callback) => {
     const secure = options.protocol === 'https:';
     const timing: SocketTiming = {
-      startedAt: performance.now(),
       lookupAt: undefined,
       connectedAt: undefined,
       secureAt: undefined,
