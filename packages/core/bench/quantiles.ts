@@ -7,8 +7,8 @@ import {
   settledHeap,
   type Targets,
 } from '../../../bench-support/harness.js';
+import { exactQuantile, lognormalSamples } from '../../../test-support/random.js';
 import { MetricsRegistry } from '../src/index.js';
-import { exactQuantile, lognormalSamples } from '../src/test-support/random.js';
 
 const SAMPLES = 1_000_000;
 const SERIES_FOR_MEMORY = 32;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { lognormalSamples } from '../../../test-support/random.js';
 import { MergeError } from './errors.js';
 import { mergeSnapshots } from './merge.js';
 import { MetricsRegistry } from './registry.js';
 import { sketchFromData } from './sketch/log-sketch.js';
 import type { GaugeFamilySnapshot, HistogramFamilySnapshot } from './snapshot.js';
-import { lognormalSamples } from './test-support/random.js';
 
 describe('mergeSnapshots', () => {
   it('sums counters and merges histograms exactly across registries', () => {

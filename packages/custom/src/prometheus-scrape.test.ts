@@ -2,9 +2,9 @@ import { MetricsRegistry, type MetricsServer, SECONDS_BUCKETS, startMetricsServe
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test-support/processes.js';
 import { startPrometheus, type TestPrometheus } from '../../../test-support/prometheus.js';
+import { lognormalSamples } from '../../../test-support/random.js';
 import { getCustomCollector } from './get-custom-collector.js';
 import { QueueCollector } from './test-support/queue-collector.js';
-import { lognormalValues } from './test-support/random.js';
 
 type Row = { metric: Record<string, string>; value: [number, string] };
 
@@ -12,7 +12,7 @@ describe('a real Prometheus scrapes the custom collector beside another collecto
   const registry = new MetricsRegistry();
   const collector = getCustomCollector({ registry, maxSeriesPerMetric: 3 });
   new QueueCollector(() => 4, { registry });
-  const latencies = lognormalValues(2000, Math.log(0.12), 0.7, 7);
+  const latencies = Array.from(lognormalSamples(2000, Math.log(0.12), 0.7, 7));
   let server: MetricsServer;
   let prometheus: TestPrometheus;
 

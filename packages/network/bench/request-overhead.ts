@@ -7,7 +7,7 @@ import {
 } from '@fw0/metrics-core';
 import { Agent, type Dispatcher } from 'undici';
 import type { Targets } from '../../../bench-support/harness.js';
-import { balancedOrder, median, quantile } from '../../../bench-support/stats.js';
+import { balancedOrder, median, medianInterval, quantile } from '../../../bench-support/stats.js';
 import { NetworkMetricsCollector } from '../src/index.js';
 import { expectSocket } from '../src/socket-link.js';
 import type { BenchServer } from './bench-server.js';
@@ -208,9 +208,15 @@ const percent = (ratio: number) => {
   return `${added >= 0 ? '+' : ''}${added.toFixed(1)}%`;
 };
 
-/** Median, quartiles and extremes of the per-round ratios, as added percentages. */
+/** The 95% bootstrap interval of the median of the per-round ratios, as added percentages. */
+function interval(ratios: readonly number[]): string {
+  const { low, high } = medianInterval(ratios);
+  return `95% interval of the median ${percent(low)} to ${percent(high)}`;
+}
+
+/** Median (with its 95% interval), quartiles and extremes of the per-round ratios, as added percentages. */
 function spread(ratios: readonly number[]): string {
-  return `median ${percent(median(ratios))} (quartiles ${percent(quantile(ratios, 0.25))} to ${percent(quantile(ratios, 0.75))}, range ${percent(Math.min(...ratios))} to ${percent(Math.max(...ratios))})`;
+  return `median ${percent(median(ratios))} (${interval(ratios)}; quartiles ${percent(quantile(ratios, 0.25))} to ${percent(quantile(ratios, 0.75))}, range ${percent(Math.min(...ratios))} to ${percent(Math.max(...ratios))})`;
 }
 
 /**
@@ -380,11 +386,11 @@ export async function benchRequestOverhead(server: BenchServer, targets: Targets
   targets.check(
     'instrumentation adds under 5% to loopback request time (measureHttpRequest vs undici dispatch() reading status and body, median of paired rounds)',
     median(vsDispatch) < 1.05 && sameConnections,
-    `${percent(median(vsDispatch))} (${median(oursWall).toFixed(1)} µs vs ${median(dispatchWall).toFixed(1)} µs)${sameConnections ? '' : '; the variants opened different numbers of connections'}`,
+    `${percent(median(vsDispatch))} (${median(oursWall).toFixed(1)} µs vs ${median(dispatchWall).toFixed(1)} µs; ${interval(vsDispatch)})${sameConnections ? '' : '; the variants opened different numbers of connections'}`,
   );
   targets.check(
     'instrumentation adds under 5% to loopback request time (measureHttpRequest vs undici request(), median of paired rounds)',
     median(vsRequest) < 1.05,
-    `${percent(median(vsRequest))} (${median(oursWall).toFixed(1)} µs vs ${median(requestWall).toFixed(1)} µs)`,
+    `${percent(median(vsRequest))} (${median(oursWall).toFixed(1)} µs vs ${median(requestWall).toFixed(1)} µs; ${interval(vsRequest)})`,
   );
 }

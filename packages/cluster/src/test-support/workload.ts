@@ -4,6 +4,7 @@
  * queues, each with a deterministic, lognormally distributed duration.
  */
 import type { MetricsRegistry } from '@fw0/metrics-core';
+import { lognormalSamples } from '../../../../test-support/random.js';
 
 /** Queues the jobs alternate between (the `queue` label). */
 export const QUEUES = ['alpha', 'beta'] as const;
@@ -13,28 +14,10 @@ export function eventCount(index: number): number {
   return 200 + 100 * index;
 }
 
-/** A small seeded PRNG (mulberry32), so every run and every process draws the same values. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The durations (seconds) worker `index` observes, in order; job `i` goes to `QUEUES[i % 2]`. */
 export function jobDurations(index: number): number[] {
-  const next = random(1000 + index);
-  const values: number[] = [];
-  for (let i = 0; i < eventCount(index); i++) {
-    // Box-Muller: lognormal around 20 ms, spread over three decades.
-    const normal = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-    values.push(Math.exp(-4 + 1.2 * normal));
-  }
-  return values;
+  // Lognormal around 20 ms, spread over three decades.
+  return Array.from(lognormalSamples(eventCount(index), -4, 1.2, 1000 + index));
 }
 
 /** Names of the workload's metrics. */

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { exactQuantile, lognormalSamples } from '../../../../test-support/random.js';
 import { ManualClock } from '../clock.js';
 import { ConfigError, InvalidLabelError, InvalidValueError } from '../errors.js';
 import { MetricsRegistry } from '../registry.js';
 import { BYTES_BUCKETS, SECONDS_BUCKETS } from '../sketch/buckets.js';
-import { exactQuantile, lognormalSamples } from '../test-support/random.js';
 
 describe('Histogram', () => {
   it('counts observations into le buckets, with count and sum', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { exactQuantile, lognormalSamples, relativeError } from '../../../../test-support/random.js';
 import { ConfigError, MergeError } from '../errors.js';
-import { exactQuantile, lognormalSamples } from '../test-support/random.js';
 import { BinStore } from './bin-store.js';
 import {
   LogMapping,
@@ -13,10 +13,6 @@ import {
 } from './log-sketch.js';
 
 const QUANTILES = [0, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1];
-
-function relativeError(estimate: number, exact: number): number {
-  return exact === 0 ? Math.abs(estimate) : Math.abs(estimate - exact) / Math.abs(exact);
-}
 
 describe('LogSketch', () => {
   it('answers every quantile of 1,000,000 lognormal samples within 1%', () => {

@@ -1,4 +1,9 @@
-/** A seeded PRNG (mulberry32): reproducible test data. */
+/**
+ * Seeded random numbers for tests and benchmarks: the same seed gives the same values on every
+ * run and in every process.
+ */
+
+/** A seeded generator of uniform numbers in [0, 1) (Mulberry32). */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
@@ -10,7 +15,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Lognormal samples exp(mu + sigma * N(0,1)) by Box-Muller. */
+/** `count` lognormal values exp(mu + sigma * N(0, 1)) (Box-Muller), like latencies in seconds. */
 export function lognormalSamples(count: number, mu: number, sigma: number, seed = 42): Float64Array {
   const random = seededRandom(seed);
   const out = new Float64Array(count);
@@ -22,7 +27,12 @@ export function lognormalSamples(count: number, mu: number, sigma: number, seed 
   return out;
 }
 
-/** The exact value at quantile q of sorted values, nearest rank (the sketch's definition). */
-export function exactQuantile(sorted: Float64Array | number[], q: number): number {
+/** The exact value at quantile `q` of values sorted ascending, nearest rank (the sketch's definition). */
+export function exactQuantile(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.max(1, Math.ceil(q * sorted.length - 1e-9)) - 1]!;
+}
+
+/** |actual - expected| / |expected|, or |actual| when 0 is expected. */
+export function relativeError(actual: number, expected: number): number {
+  return expected === 0 ? Math.abs(actual) : Math.abs(actual - expected) / Math.abs(expected);
 }
