@@ -13,30 +13,15 @@ import type { HttpOutcome } from '../src/http-measurement.js';
 import { NetworkMetricsCollector } from '../src/index.js';
 import { defineProbeInstruments } from '../src/probe-instruments.js';
 import { TargetRecorder } from '../src/target-recorder.js';
+import { reusedConnectionOutcome } from '../src/test-support/outcomes.js';
 
 const TARGET = 'http://127.0.0.1:8080/health';
 const PHASES = ['resolve', 'connect', 'tls', 'processing', 'transfer'] as const;
 
 /** Probe outcomes of loopback-like durations (reused connections, 0.1 to 2 ms), precomputed. */
-const OUTCOMES: HttpOutcome[] = Array.from({ length: BATCH }, (_, n) => {
-  const processing = 0.0001 * (1 + ((n * 7919) % 20));
-  const transfer = 0.00002 * (1 + ((n * 104_729) % 10));
-  return {
-    url: TARGET,
-    endedAt: 0,
-    failure: undefined,
-    durationSeconds: processing + transfer,
-    phases: { resolve: 0, connect: 0, tls: 0, processing, transfer },
-    statusCode: 200,
-    contentLength: 2,
-    bodyBytes: 2,
-    connectionReused: true,
-    redirects: 0,
-    tls: false,
-    certificateExpiry: undefined,
-    regexFailed: false,
-  };
-});
+const OUTCOMES: HttpOutcome[] = Array.from({ length: BATCH }, (_, n) =>
+  reusedConnectionOutcome(TARGET, 0.0001 * (1 + ((n * 7919) % 20)), 0.00002 * (1 + ((n * 104_729) % 10))),
+);
 const BYTES = Float64Array.from({ length: BATCH }, (_, n) => 1024 * (1 + ((n * 7919) % 4096)));
 const SECONDS = Float64Array.from({ length: BATCH }, (_, n) => 0.001 * (1 + ((n * 104_729) % 100)));
 

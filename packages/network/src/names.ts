@@ -159,4 +159,6 @@ export const NetworkOperation = {
   POOL_STATS: 'observe_dispatcher',
   /** Writing the last probes' outcomes to the gauges when the collector closes. */
   PUBLISH_GAUGES: 'publish_gauges',
+  /** Recording ended HTTP probes into the counters and histograms, after the caller went on. */
+  RECORD: 'record_probes',
 } as const;

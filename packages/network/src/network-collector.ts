@@ -101,7 +101,9 @@ export class NetworkMetricsCollector extends BaseCollector {
     this.durationSampler = this.samplerFor(NetworkMetricName.PROBE_DURATION);
     let targets: TargetRecorders | undefined;
     try {
-      targets = new TargetRecorders(this.registry, maxTargets, name);
+      targets = new TargetRecorders(this.registry, maxTargets, name, (error) =>
+        this.recordFailure(NetworkOperation.RECORD, error),
+      );
       this.targets = targets;
       this.throughput = new ThroughputRecorders(this.registry);
       this.pools = new PoolObserver(this.registry);
@@ -307,7 +309,7 @@ export class NetworkMetricsCollector extends BaseCollector {
   }
 
   private httpFinished(outcome: HttpOutcome, recorder: TargetRecorder): PerformanceMetric | null {
-    recorder.recordHttp(outcome);
+    this.targets.recordHttpSoon(recorder, outcome);
     if (outcome.failure !== undefined) {
       this.recordFailure(NetworkOperation.HTTP, outcome.failure.error);
       return null;

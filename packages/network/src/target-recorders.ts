@@ -1,4 +1,5 @@
 import { describeValue, InvalidLabelError, type MetricsRegistry } from '@fw0/metrics-core';
+import type { HttpOutcome } from './http-measurement.js';
 import type { ProbeKind } from './names.js';
 import type { TargetSuccessRate } from './options.js';
 import { defineProbeInstruments, type ProbeInstruments } from './probe-instruments.js';
@@ -9,10 +10,26 @@ import { type HttpTarget, parseHttpTarget } from './targets.js';
 const URL_CACHE_LIMIT = 1000;
 
 /**
+ * A settled promise: `then` on it queues a microtask (a reaction job), at a fraction of the cost
+ * of `queueMicrotask`, which makes an async resource for every call.
+ */
+const SETTLED = Promise.resolve();
+
+/** HTTP outcomes waiting to be recorded, at most: one more is recorded at once, with the rest. */
+export const MAX_QUEUED_OUTCOMES = 1024;
+
+/**
  * The recorders of every probe target, at most `maxTargets` kept (a further target's recorder
  * is bound on each call and lands in the registry's overflow series), and a cache of parsed
- * probe URLs. Writes the kept recorders' last outcomes to the last-probe gauges whenever one of
- * those is read (a read hook on each), so that a probe costs no gauge write.
+ * probe URLs.
+ *
+ * Nothing a probe records is written on the request's own path. HTTP outcomes wait in a queue
+ * and are recorded into the counters and histograms once the caller has gone on (after its
+ * continuation, which usually sends the next request, and in the same event-loop turn: see
+ * {@link recordHttpSoon}); the kept recorders' last outcomes are written to the last-probe gauges
+ * only when one of those is read. A read hook on every probe metric records the queue and writes
+ * the gauges first, so that every read (exposition, `get()`, quantiles, the success rates) sees
+ * every probe that has ended.
  */
 export class TargetRecorders implements GaugePublisher {
   private readonly instruments: ProbeInstruments;
@@ -23,21 +40,85 @@ export class TargetRecorders implements GaugePublisher {
   private lastTarget: HttpTarget | undefined;
   /** Kept recorders whose last outcome is not written to the gauges yet. */
   private waiting: TargetRecorder[] = [];
+  /** HTTP outcomes not recorded yet, and the recorder of each (same index). */
+  private queuedOutcomes: HttpOutcome[] = [];
+  private queuedRecorders: TargetRecorder[] = [];
+  /** True from when a recording of the queue is scheduled until it runs. */
+  private scheduled = false;
   private readonly removeHooks: (() => void)[];
+  private readonly scheduleSoon = (): void => {
+    SETTLED.then(this.schedule);
+  };
+  private readonly schedule = (): void => {
+    setImmediate(this.recordInBackground);
+  };
+  private readonly recordInBackground = () => {
+    this.scheduled = false;
+    try {
+      this.recordQueued();
+    } catch (error) {
+      this.onBackgroundError(error);
+    }
+  };
 
   constructor(
     registry: MetricsRegistry,
     private readonly maxTargets: number,
     /** The collector's name: the owner of the read hooks. */
     owner: string,
+    /** Told what recording the queue in the background threw (never the caller). */
+    private readonly onBackgroundError: (error: unknown) => void,
   ) {
     const instruments = defineProbeInstruments(registry, maxTargets);
     this.instruments = instruments;
-    const publish = () => this.publish();
-    // Every gauge of a probe is a last-probe gauge (counters and histograms are recorded at once).
-    this.removeHooks = Object.values(instruments)
-      .filter((instrument) => instrument.type === 'gauge')
-      .map((gauge) => gauge.onRead(owner, publish));
+    const beforeRead = () => {
+      try {
+        this.recordQueued();
+      } finally {
+        this.publish();
+      }
+    };
+    this.removeHooks = Object.values(instruments).map((instrument) => instrument.onRead(owner, beforeRead));
+  }
+
+  /**
+   * Records `outcome` into `recorder`'s counters and histograms soon, off the request's path:
+   * after the caller's continuation has run and in the same event-loop turn. The first microtask
+   * is queued before the caller's (the measurement resolves after this returns) and queues a
+   * second, which runs after it; that one queues the immediate. A caller that sends its next
+   * request from its continuation has made undici queue that request's write (an immediate on a
+   * reused connection) by then, so the recording runs right after the write, while the server
+   * works, instead of before it. Every read records the queue first; past
+   * {@link MAX_QUEUED_OUTCOMES} it is recorded at once.
+   */
+  recordHttpSoon(recorder: TargetRecorder, outcome: HttpOutcome): void {
+    this.queuedOutcomes.push(outcome);
+    this.queuedRecorders.push(recorder);
+    if (this.queuedOutcomes.length >= MAX_QUEUED_OUTCOMES) {
+      this.recordQueued();
+      return;
+    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    SETTLED.then(this.scheduleSoon);
+  }
+
+  /** Records every queued outcome; throws the first error after recording all the others. */
+  recordQueued(): void {
+    const outcomes = this.queuedOutcomes;
+    if (outcomes.length === 0) return;
+    const recorders = this.queuedRecorders;
+    this.queuedOutcomes = [];
+    this.queuedRecorders = [];
+    let failure: { error: unknown } | undefined;
+    for (let i = 0; i < outcomes.length; i++) {
+      try {
+        recorders[i]!.recordHttp(outcomes[i]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+    if (failure !== undefined) throw failure.error;
   }
 
   publishLater(recorder: TargetRecorder): void {
@@ -60,10 +141,14 @@ export class TargetRecorders implements GaugePublisher {
     if (failure !== undefined) throw failure.error;
   }
 
-  /** Writes what is waiting, then stops watching reads (the collector is closing). */
+  /** Records and writes what is waiting, then stops watching reads (the collector is closing). */
   close(): void {
     try {
-      this.publish();
+      try {
+        this.recordQueued();
+      } finally {
+        this.publish();
+      }
     } finally {
       for (const remove of this.removeHooks) remove();
     }
@@ -117,6 +202,7 @@ export class TargetRecorders implements GaugePublisher {
 
   /** Attempts, successes, failures and success ratio of every kept target. */
   successRates(): TargetSuccessRate[] {
+    this.recordQueued();
     return Array.from(this.byKey.values(), (recorder) => recorder.successRate());
   }
 }

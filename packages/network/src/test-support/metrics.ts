@@ -11,9 +11,14 @@ export function seriesValue(
   return metric.get(labels);
 }
 
-/** A histogram series (bound, so it exists afterwards), or throws when the metric is not a histogram. */
+/**
+ * A histogram series (bound, so it exists afterwards), or throws when the metric is not a
+ * histogram. The metric is read first (its label sets), as exposition would read it, so that its
+ * read hooks have run: probes ended before the call are in it.
+ */
 export function histogramOf(registry: MetricsRegistry, name: string, labels: LabelsInput): HistogramSeries {
   const metric = registry.getMetric(name);
   if (metric?.type !== 'histogram') throw new Error(`${name} is not a histogram`);
+  metric.labelSets();
   return metric.bind(labels);
 }
