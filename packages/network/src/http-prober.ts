@@ -130,7 +130,14 @@ export class HttpProber {
       this.connectTimeoutMs,
       this.lookup,
     );
-    const agent = new Agent({ connect: connector.connect, keepAliveTimeout: this.keepAliveTimeoutMs });
+    // undici's own headers and body timers (300 s each by default) are off: every measurement's
+    // deadline ends its request sooner, and those timers cost two timer replacements per request.
+    const agent = new Agent({
+      connect: connector.connect,
+      keepAliveTimeout: this.keepAliveTimeoutMs,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
     probeAgent = new ProbeAgent(agent, connector, this.deadlines);
     this.agents.set(key, probeAgent);
     this.lastKey = key;
