@@ -42,6 +42,7 @@ interface CollectorParts {
   readonly prober: HttpProber;
   readonly targets: TargetRecorders;
   readonly finishHttp: (outcome: HttpOutcome, recorder: TargetRecorder) => unknown;
+  readonly settleHttp: (outcome: HttpOutcome, recorder: TargetRecorder) => void;
 }
 
 /** The prober's Agent for some options, to swap for the fake dispatcher. */
@@ -105,11 +106,12 @@ function stages(
     if (swapAgents) (parts.prober as unknown as AgentParts).agentFor(DEFAULT_HTTP_OPTIONS).agent = dispatcher;
     return { made, parts };
   };
-  /** The prober with `finish` in place of the collector's own. */
-  const stage = (finish: (parts: CollectorParts) => Finish) => {
+  /** The prober with `finish` in place of the collector's own (and its `settled`, when `whole`). */
+  const stage = (finish: (parts: CollectorParts) => Finish, whole = false) => {
     const { parts } = collector();
     const { prober, targets } = parts;
     const finishing = finish(parts);
+    const settled = whole ? parts.settleHttp : undefined;
     return () => {
       const target = targets.httpTarget(url);
       return prober.measure(
@@ -119,6 +121,7 @@ function stages(
         undefined,
         finishing,
         targets.http(target, undefined),
+        settled,
       );
     };
   };
@@ -167,7 +170,10 @@ function stages(
         return outcome.statusCode;
       }),
     ],
-    ['+ the sample (the whole finish)', stage((parts) => parts.finishHttp)],
+    [
+      '+ the sample (the whole finish, recording after the next write)',
+      stage((parts) => parts.finishHttp, true),
+    ],
     ['measureHttpRequest() (argument checks too)', () => whole.measureHttpRequest(url, 5000)],
   ];
 }

@@ -48,6 +48,12 @@ export interface MeasurementHost {
 export type MeasurementFinish<T, C> = (outcome: HttpOutcome, context: C) => T;
 
 /**
+ * Called with the outcome once the caller's promise has its value: a microtask queued here runs
+ * after the caller's continuation. Must not throw.
+ */
+export type MeasurementSettled<C> = (outcome: HttpOutcome, context: C) => void;
+
+/**
  * One HTTP measurement: its hops (redirects followed), its deadline and the caller's signal, and
  * the outcome handed to `finish` once. Driven by callbacks, with one promise for the caller
  * (whose functions the prober sets). The measurement is its own outcome: the fields below are
@@ -91,6 +97,7 @@ export class HttpMeasurement<T, C> implements ExchangeOwner, Expirable, HttpOutc
     private readonly options: ResolvedHttpOptions,
     private readonly finish: MeasurementFinish<T, C>,
     private readonly context: C,
+    private readonly settled: MeasurementSettled<C> | undefined,
   ) {
     this.startedAt = performance.now();
     this.deadlineAt = this.startedAt + timeoutMs;
@@ -233,6 +240,7 @@ export class HttpMeasurement<T, C> implements ExchangeOwner, Expirable, HttpOutc
     } catch (error) {
       this.reject(error);
     }
+    this.settled?.(this, this.context);
     // The target's recorder keeps this outcome until its gauges are read: let go of the
     // exchange (its socket, a body kept for `bodyMatches`) and of the caller's promise now.
     this.exchange = undefined;

@@ -2,7 +2,12 @@ import type { LookupFunction } from 'node:net';
 import { ConfigError } from '@fw0/metrics-core';
 import { Agent } from 'undici';
 import type { HttpExchange } from './http-exchange.js';
-import { HttpMeasurement, type MeasurementFinish, type MeasurementHost } from './http-measurement.js';
+import {
+  HttpMeasurement,
+  type MeasurementFinish,
+  type MeasurementHost,
+  type MeasurementSettled,
+} from './http-measurement.js';
 import type { ResolvedHttpOptions } from './http-options.js';
 import { DeadlineTimer, type Expirable } from './probe-deadline.js';
 import { holdSocketLink } from './socket-link.js';
@@ -72,7 +77,8 @@ export class HttpProber {
 
   /**
    * Measures `target` and resolves to `finish(outcome, context)`, within `timeoutMs`
-   * milliseconds; never rejects unless `finish` throws. Throws ConfigError at once when one TLS
+   * milliseconds; never rejects unless `finish` throws. `settled(outcome, context)` is called
+   * right after the promise has its value. Throws ConfigError at once when one TLS
    * configuration too many is asked for.
    */
   measure<T, C>(
@@ -82,11 +88,12 @@ export class HttpProber {
     signal: AbortSignal | undefined,
     finish: MeasurementFinish<T, C>,
     context: C,
+    settled?: MeasurementSettled<C>,
   ): Promise<T> {
     const probeAgent = this.agentFor(options);
     // Subscribed before the first request, so that its socket is linked.
     this.releaseLink ??= holdSocketLink();
-    const measurement = new HttpMeasurement(probeAgent, target, timeoutMs, options, finish, context);
+    const measurement = new HttpMeasurement(probeAgent, target, timeoutMs, options, finish, context, settled);
     const promise = new Promise<T>(
       capture as (resolve: (value: T) => void, reject: (error: unknown) => void) => void,
     );

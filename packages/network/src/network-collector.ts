@@ -54,6 +54,9 @@ export class NetworkMetricsCollector extends BaseCollector {
   /** Made once: the prober calls it with each outcome and its target's recorder. */
   private readonly finishHttp = (outcome: HttpOutcome, recorder: TargetRecorder) =>
     this.httpFinished(outcome, recorder);
+  /** Made once: the prober calls it once the caller's promise has its value. */
+  private readonly settleHttp = (outcome: HttpOutcome, recorder: TargetRecorder) =>
+    this.targets.recordHttpSoon(recorder, outcome);
   private closed = false;
 
   constructor(options: NetworkCollectorOptions = {}) {
@@ -305,11 +308,19 @@ export class NetworkMetricsCollector extends BaseCollector {
     signal: AbortSignal | undefined,
   ): Promise<PerformanceMetric | null> {
     const recorder = this.targets.http(target, options.target);
-    return this.prober.measure(target, timeoutMs, options, signal, this.finishHttp, recorder);
+    return this.prober.measure(
+      target,
+      timeoutMs,
+      options,
+      signal,
+      this.finishHttp,
+      recorder,
+      this.settleHttp,
+    );
   }
 
+  /** The sample of an HTTP measurement (its series are recorded by `settleHttp`, afterwards). */
   private httpFinished(outcome: HttpOutcome, recorder: TargetRecorder): PerformanceMetric | null {
-    this.targets.recordHttpSoon(recorder, outcome);
     if (outcome.failure !== undefined) {
       this.recordFailure(NetworkOperation.HTTP, outcome.failure.error);
       return null;

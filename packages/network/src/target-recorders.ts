@@ -40,15 +40,17 @@ export class TargetRecorders implements GaugePublisher {
   private lastTarget: HttpTarget | undefined;
   /** Kept recorders whose last outcome is not written to the gauges yet. */
   private waiting: TargetRecorder[] = [];
-  /** HTTP outcomes not recorded yet, and the recorder of each (same index). */
-  private queuedOutcomes: HttpOutcome[] = [];
-  private queuedRecorders: TargetRecorder[] = [];
+  /**
+   * HTTP outcomes not recorded yet, and the recorder of each (same index), in the first `queued`
+   * entries: the arrays are kept and reused (at most MAX_QUEUED_OUTCOMES long), not made anew
+   * for each outcome.
+   */
+  private readonly queuedOutcomes: (HttpOutcome | undefined)[] = [];
+  private readonly queuedRecorders: (TargetRecorder | undefined)[] = [];
+  private queued = 0;
   /** True from when a recording of the queue is scheduled until it runs. */
   private scheduled = false;
   private readonly removeHooks: (() => void)[];
-  private readonly scheduleSoon = (): void => {
-    SETTLED.then(this.schedule);
-  };
   private readonly schedule = (): void => {
     setImmediate(this.recordInBackground);
   };
@@ -83,41 +85,46 @@ export class TargetRecorders implements GaugePublisher {
 
   /**
    * Records `outcome` into `recorder`'s counters and histograms soon, off the request's path:
-   * after the caller's continuation has run and in the same event-loop turn. The first microtask
-   * is queued before the caller's (the measurement resolves after this returns) and queues a
-   * second, which runs after it; that one queues the immediate. A caller that sends its next
-   * request from its continuation has made undici queue that request's write (an immediate on a
-   * reused connection) by then, so the recording runs right after the write, while the server
-   * works, instead of before it. Every read records the queue first; past
-   * {@link MAX_QUEUED_OUTCOMES} it is recorded at once.
+   * after the caller's continuation has run, in the same event-loop turn. Called once the
+   * caller's promise has its value, it queues a microtask, which runs after the caller's and
+   * queues an immediate. A caller that sends its next request from its continuation has made
+   * undici queue that request's write (an immediate, on a reused connection) by then, so the
+   * recording runs right after the write, while the server works, instead of before it. Every
+   * read records the queue first; the {@link MAX_QUEUED_OUTCOMES}th outcome waiting is recorded
+   * at once with the rest. Never throws: what recording throws goes to `onBackgroundError`.
    */
   recordHttpSoon(recorder: TargetRecorder, outcome: HttpOutcome): void {
-    this.queuedOutcomes.push(outcome);
-    this.queuedRecorders.push(recorder);
-    if (this.queuedOutcomes.length >= MAX_QUEUED_OUTCOMES) {
-      this.recordQueued();
+    const index = this.queued++;
+    this.queuedOutcomes[index] = outcome;
+    this.queuedRecorders[index] = recorder;
+    if (this.queued >= MAX_QUEUED_OUTCOMES) {
+      this.recordInBackground();
       return;
     }
     if (this.scheduled) return;
     this.scheduled = true;
-    SETTLED.then(this.scheduleSoon);
+    SETTLED.then(this.schedule);
   }
 
   /** Records every queued outcome; throws the first error after recording all the others. */
   recordQueued(): void {
+    if (this.queued === 0) return;
     const outcomes = this.queuedOutcomes;
-    if (outcomes.length === 0) return;
     const recorders = this.queuedRecorders;
-    this.queuedOutcomes = [];
-    this.queuedRecorders = [];
     let failure: { error: unknown } | undefined;
-    for (let i = 0; i < outcomes.length; i++) {
+    // Up to the count as it is at each step: an outcome queued meanwhile is recorded too.
+    for (let i = 0; i < this.queued; i++) {
+      const outcome = outcomes[i]!;
+      const recorder = recorders[i]!;
+      outcomes[i] = undefined;
+      recorders[i] = undefined;
       try {
-        recorders[i]!.recordHttp(outcomes[i]!);
+        recorder.recordHttp(outcome);
       } catch (error) {
         failure ??= { error };
       }
     }
+    this.queued = 0;
     if (failure !== undefined) throw failure.error;
   }
 
