@@ -111,6 +111,30 @@ describe('NetworkMetricsCollector', () => {
     expect(network.registry.self.seriesOverflow.get({ metric: 'probe_attempts_total' })).toBe(2);
   });
 
+  it('records each call under its own target when calls alternate between URLs, URL objects and labels', async () => {
+    const server = await web();
+    const network = new NetworkMetricsCollector({ maxSamplesPerSecond: false });
+    cleanup.push(() => network.close());
+    const a = `${server.origin}/a`;
+    const b = `${server.origin}/b`;
+    const targets: (string | undefined)[] = [];
+    for (const call of [
+      () => network.measureHttpRequest(a, 5000),
+      () => network.measureHttpRequest(b),
+      () => network.measureHttpRequest(a, 5000),
+      () => network.measureHttpRequest(new URL(b), 5000),
+      () => network.measureHttpRequest(a, 5000, { target: 'labelled' }),
+      () => network.measureHttpRequest(b, 5000),
+    ]) {
+      targets.push((await call())?.tags?.target);
+    }
+    expect(targets).toEqual([a, b, a, b, 'labelled', b]);
+    const attempts = Object.fromEntries(
+      network.getSuccessRates().map((rate) => [rate.target, rate.attempts]),
+    );
+    expect(attempts).toEqual({ [a]: 2, [b]: 3, labelled: 1 });
+  });
+
   it('writes the last-probe gauges when they are read: every read sees the last probe of each target', async () => {
     let status = 200;
     const server = await startHttpServer((_request, response) => {

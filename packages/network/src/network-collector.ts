@@ -13,7 +13,12 @@ import {
   type PerformanceMetric,
 } from '@fw0/metrics-core';
 import type { HttpOutcome } from './http-measurement.js';
-import { checkSignal, type ResolvedHttpOptions, resolveHttpOptions } from './http-options.js';
+import {
+  checkSignal,
+  DEFAULT_HTTP_OPTIONS,
+  type ResolvedHttpOptions,
+  resolveHttpOptions,
+} from './http-options.js';
 import { HttpProber } from './http-prober.js';
 import { NetworkMetricName, NetworkOperation } from './names.js';
 import type {
@@ -58,6 +63,10 @@ export class NetworkMetricsCollector extends BaseCollector {
   private readonly settleHttp = (outcome: HttpOutcome, recorder: TargetRecorder) =>
     this.targets.recordHttpSoon(recorder, outcome);
   private closed = false;
+  /** The URL string of the last call without options, its target and the target's recorder. */
+  private lastUrl: string | undefined;
+  private lastTarget: HttpTarget | undefined;
+  private lastRecorder: TargetRecorder | undefined;
 
   constructor(options: NetworkCollectorOptions = {}) {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -190,6 +199,38 @@ export class NetworkMetricsCollector extends BaseCollector {
     rest?: HttpProbeOptions,
   ): Promise<PerformanceMetric | null> {
     this.assertOpen();
+    if (rest === undefined && typeof timeoutOrOptions !== 'object') {
+      // A probe loop's call: a timeout or none, no options. Its target and recorder are kept
+      // here for the next call with the same URL string, so that a call touches as little
+      // memory as it can (see docs/architecture.md, "Turnaround").
+      let target = this.lastTarget;
+      let recorder = this.lastRecorder;
+      const known = url === this.lastUrl && target !== undefined && recorder !== undefined;
+      // Checked in the order of the general path: the URL, the timeout, then the recorder
+      // (which a refused call must not leave behind).
+      if (!known) target = this.targets.httpTarget(url);
+      const timeoutMs =
+        timeoutOrOptions === undefined
+          ? DEFAULT_HTTP_TIMEOUT_MS
+          : checkMilliseconds('timeoutMs', timeoutOrOptions);
+      if (!known) {
+        recorder = this.targets.http(target!, undefined);
+        if (typeof url === 'string') {
+          this.lastUrl = url;
+          this.lastTarget = target;
+          this.lastRecorder = recorder;
+        }
+      }
+      return this.prober.measure(
+        target!,
+        timeoutMs,
+        DEFAULT_HTTP_OPTIONS,
+        undefined,
+        this.finishHttp,
+        recorder!,
+        this.settleHttp,
+      );
+    }
     const target = this.targets.httpTarget(url);
     const options = callOptions('measureHttpRequest(url', timeoutOrOptions, rest);
     const timeoutMs = callTimeout(timeoutOrOptions, DEFAULT_HTTP_TIMEOUT_MS);
