@@ -17,6 +17,8 @@ export interface BenchServer {
   /** More HTTP ports of the same server, one per variant of a side-by-side comparison. */
   readonly sidePorts: readonly number[];
   readonly process: StartedProcess;
+  /** The port that answers the connection counts. */
+  readonly controlPort: number;
   /** Connections each HTTP port has accepted so far, by port (asked on a control port, not counted). */
   acceptedConnections(): Promise<ReadonlyMap<number, number>>;
   stop(): Promise<void>;
@@ -74,6 +76,7 @@ export async function startBenchServer(): Promise<BenchServer> {
     httpPort: ports.http,
     httpsPort: ports.https,
     sidePorts: ports.side,
+    controlPort: ports.control,
     process: child,
     acceptedConnections: () => askCounts(ports.control),
     async stop() {
@@ -81,6 +84,14 @@ export async function startBenchServer(): Promise<BenchServer> {
       directory.remove();
     },
   };
+}
+
+/** The side ports of the bench server and its connection counts: what a fork needs of it. */
+export type BenchPorts = Pick<BenchServer, 'sidePorts' | 'acceptedConnections'>;
+
+/** The side ports and connection counts of a bench server started by another process (a fork's view). */
+export function benchServerPorts(sidePorts: readonly number[], controlPort: number): BenchPorts {
+  return { sidePorts, acceptedConnections: () => askCounts(controlPort) };
 }
 
 /** GETs the control port (a connection of its own, closed after) and reads the counts it answers. */

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import {
   type CounterSeries,
   type HistogramSeries,
@@ -10,14 +12,18 @@ import type { Targets } from '../../../bench-support/harness.js';
 import { balancedOrder, median, medianInterval, quantile } from '../../../bench-support/stats.js';
 import { NetworkMetricsCollector } from '../src/index.js';
 import { expectSocket } from '../src/socket-link.js';
-import type { BenchServer } from './bench-server.js';
+import type { BenchPorts, BenchServer } from './bench-server.js';
 
 /**
- * Requests per variant: ROUNDS rounds; in each, BLOCKS blocks of BLOCK sequential requests per
- * variant, the variants alternating block by block. 120 rounds put the median's 95% interval at
- * about +-0.8 points on this VM (40 rounds: +-2 points, enough to flip a 5% verdict either way).
+ * Requests per variant: FORKS processes of ROUNDS rounds each; in each round, BLOCKS blocks of
+ * BLOCK sequential requests per variant, the variants alternating block by block. 120 rounds put
+ * the median's 95% interval at about +-0.8 points on this VM (40 rounds: +-2 points, enough to
+ * flip a 5% verdict either way). They run in three processes of 40 rounds, as JMH runs forks:
+ * one process's figure moved by more than its own interval from run to run (+4.0% to +5.2% in
+ * three runs of 120 rounds in one process), as each process gets its own code and heap layout.
  */
-const ROUNDS = 120;
+const FORKS = 3;
+const ROUNDS = 40;
 const BLOCKS = 25;
 const BLOCK = 20;
 const WARM_UP = 100;
@@ -248,21 +254,9 @@ export async function interleavedRound(
   return { wall, cpu };
 }
 
-/**
- * The cost of instrumentation: 60,000 sequential keep-alive GET requests per variant to one
- * loopback server (another process): plain undici, a hand-written instrumented floor and
- * measureHttpRequest. Each of 120 rounds sets up a fresh client per variant, then alternates the
- * variants block by block (25 blocks of 20 requests each, in a balanced order), so that load from
- * elsewhere on a shared machine hits every variant alike; a round's ratio compares sums of
- * interleaved blocks, and the figure is the median of the 120 per-round ratios, with its 95%
- * bootstrap interval and their spread. The collector holds the socket link's diagnostics-channel subscription for the whole
- * round, so undici publishes to it for every variant's requests alike (and no longer once the
- * collector is closed). Each variant talks to a port of its own, and the server counts the
- * connections each port accepted: the variants must use as many, or keep-alive would differ and
- * the comparison with it.
- */
-export async function benchRequestOverhead(server: BenchServer, targets: Targets): Promise<void> {
-  const variants: Variant[] = [
+/** The variants, in the order of the table: request(), dispatch(), calibration, floor, fw0. */
+function overheadVariants(): Variant[] {
+  return [
     {
       name: 'undici request() + body.dump()',
       setUp(origin) {
@@ -325,12 +319,24 @@ export async function benchRequestOverhead(server: BenchServer, targets: Targets
       },
     },
   ];
+}
+
+/** Per variant, per round: wall time (µs/request), CPU time (µs/request) and connections opened. */
+export interface RoundFigures {
+  readonly wall: number[][];
+  readonly cpu: number[][];
+  readonly connections: number[][];
+}
+
+/** Runs `rounds` rounds of the comparison against `server` in this process (a fork's work). */
+export async function overheadRounds(server: BenchPorts, rounds: number): Promise<RoundFigures> {
+  const variants = overheadVariants();
   const ports = server.sidePorts;
   if (ports.length < variants.length) throw new Error(`the bench server has ${ports.length} side ports`);
   const wall = variants.map((): number[] => []);
   const cpu = variants.map((): number[] => []);
   const connections = variants.map((): number[] => []);
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < rounds; round++) {
     const acceptedBefore = await server.acceptedConnections();
     const clients = variants.map((variant, index) => variant.setUp(`http://127.0.0.1:${ports[index]}`));
     for (const { request } of clients) for (let n = 0; n < WARM_UP; n++) await request();
@@ -349,6 +355,59 @@ export async function benchRequestOverhead(server: BenchServer, targets: Targets
       connections[index]!.push((acceptedAfter.get(port) ?? 0) - (acceptedBefore.get(port) ?? 0));
     });
   }
+  return { wall, cpu, connections };
+}
+
+/** Runs `overhead-fork.ts` in a process of its own and returns its figures (bounded: 10 minutes). */
+function fork(ports: string): Promise<RoundFigures> {
+  const script = fileURLToPath(new URL('./overhead-fork.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script], {
+      env: { ...process.env, BENCH_PORTS: ports, BENCH_ROUNDS: String(ROUNDS) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (code !== 0) {
+        reject(new Error(`overhead fork exited with ${code ?? signal}`));
+        return;
+      }
+      resolve(JSON.parse(output.trim().split('\n').at(-1)!) as RoundFigures);
+    });
+  });
+}
+
+/**
+ * The cost of instrumentation: 60,000 sequential keep-alive GET requests per variant to one
+ * loopback server (another process): plain undici, a hand-written instrumented floor and
+ * measureHttpRequest, in three processes of 40 rounds (forks, each started by this one in turn;
+ * see FORKS). Each round sets up a fresh client per variant, then alternates the
+ * variants block by block (25 blocks of 20 requests each, in a balanced order), so that load from
+ * elsewhere on a shared machine hits every variant alike; a round's ratio compares sums of
+ * interleaved blocks, and the figure is the median of the 120 per-round ratios, with its 95%
+ * bootstrap interval and their spread. The collector holds the socket link's diagnostics-channel
+ * subscription for the whole round, so undici publishes to it for every variant's requests
+ * alike (and no longer once the collector is closed). Each variant talks to a port of its own,
+ * and the server counts the connections each port accepted: the variants must use as many, or
+ * keep-alive would differ and the comparison with it.
+ */
+export async function benchRequestOverhead(server: BenchServer, targets: Targets): Promise<void> {
+  const variants = overheadVariants();
+  const ports = JSON.stringify({ side: server.sidePorts, control: server.controlPort });
+  const forks: RoundFigures[] = [];
+  for (let n = 0; n < FORKS; n++) forks.push(await fork(ports));
+  const pool = (pick: (figures: RoundFigures) => number[][]) =>
+    variants.map((_variant, index) => forks.flatMap((figures) => pick(figures)[index]!));
+  const wall = pool((figures) => figures.wall);
+  const cpu = pool((figures) => figures.cpu);
+  const connections = pool((figures) => figures.connections);
   const [requestWall, dispatchWall, calibrationWall, floorWall, oursWall] = wall as [
     number[],
     number[],
@@ -361,7 +420,7 @@ export async function benchRequestOverhead(server: BenchServer, targets: Targets
   const vsDispatch = ratios(oursWall, dispatchWall);
   const vsRequest = ratios(oursWall, requestWall);
   console.log(
-    `\n### Instrumentation cost: ${ROUNDS * BLOCKS * BLOCK} sequential keep-alive loopback requests per variant (${ROUNDS} rounds, variants alternating in blocks of ${BLOCK})\n`,
+    `\n### Instrumentation cost: ${FORKS * ROUNDS * BLOCKS * BLOCK} sequential keep-alive loopback requests per variant (${FORKS} processes of ${ROUNDS} rounds, variants alternating in blocks of ${BLOCK})\n`,
   );
   console.log(
     '| variant | wall µs/request | vs dispatch (median of rounds) | CPU µs/request | vs dispatch (median of rounds) | connections per round |',
@@ -376,6 +435,8 @@ export async function benchRequestOverhead(server: BenchServer, targets: Targets
     );
   });
   console.log(`\nPer-round wall ratio, fw0 / undici dispatch(): ${spread(vsDispatch)}`);
+  const perFork = forks.map((figures) => percent(median(ratios(figures.wall[4]!, figures.wall[1]!))));
+  console.log(`The same, each process's median: ${perFork.join(', ')}`);
   console.log(`Per-round wall ratio, floor / undici dispatch(): ${spread(ratios(floorWall, dispatchWall))}`);
   console.log(`Per-round wall ratio, fw0 / undici request(): ${spread(vsRequest)}`);
   const calibration = median(ratios(calibrationWall, dispatchWall));
