@@ -202,7 +202,8 @@ export class NetworkMetricsCollector extends BaseCollector {
     if (rest === undefined && typeof timeoutOrOptions !== 'object') {
       // A probe loop's call: a timeout or none, no options. Its target and recorder are kept
       // here for the next call with the same URL string, so that a call touches as little
-      // memory as it can (see docs/architecture.md, "Turnaround").
+      // memory as it can (docs/architecture.md, "Probe series recorded after the next request
+      // is written", on the turnaround).
       let target = this.lastTarget;
       let recorder = this.lastRecorder;
       const known = url === this.lastUrl && target !== undefined && recorder !== undefined;

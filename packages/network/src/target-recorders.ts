@@ -114,10 +114,12 @@ export class TargetRecorders implements GaugePublisher {
     let failure: { error: unknown } | undefined;
     // Up to the count as it is at each step: an outcome queued meanwhile is recorded too.
     for (let i = 0; i < this.queued; i++) {
-      const outcome = outcomes[i]!;
-      const recorder = recorders[i]!;
+      const outcome = outcomes[i];
+      const recorder = recorders[i];
       outcomes[i] = undefined;
       recorders[i] = undefined;
+      // Taken already, were a read hook ever to record the queue from inside this loop.
+      if (outcome === undefined || recorder === undefined) continue;
       try {
         recorder.recordHttp(outcome);
       } catch (error) {
