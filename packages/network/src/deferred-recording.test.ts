@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { HttpOutcome } from './http-measurement.js';
 import { NetworkMetricName as Name } from './names.js';
 import { NetworkMetricsCollector } from './network-collector.js';
-import { MAX_QUEUED_OUTCOMES, TargetRecorders } from './target-recorders.js';
+import { MAX_QUEUED_OUTCOMES, RECORD_BATCH, RECORD_DELAY_MS, TargetRecorders } from './target-recorders.js';
 import { reusedConnectionOutcome } from './test-support/outcomes.js';
 import { startHttpServer, startServerProcess } from './test-support/servers.js';
 
@@ -41,43 +41,61 @@ function outcome(seconds: number): HttpOutcome {
 }
 
 describe('recording off the request path', () => {
-  it('records a probe after the caller went on and its next request was written, in the same event-loop turn', async () => {
+  it('records probes only after the next request is written, in batches while a loop runs, and every read sees them all', async () => {
     const server = await startServerProcess();
     cleanup.push(() => server.stop());
     const network = new NetworkMetricsCollector({ registry: new MetricsRegistry() });
     cleanup.push(() => network.close());
     const url = `${server.origin}/`;
     const attempts = attemptsHandle(network.registry, url);
-    // Each write: the attempts recorded then, and whether its connection had been used before.
-    const writes: { recorded: number; reused: boolean }[] = [];
+    // Each write: the probes ended before it, those recorded then, and whether its connection
+    // had been used before.
+    const writes: { ended: number; recorded: number; reused: boolean }[] = [];
     const sockets = new Set<unknown>();
+    let ended = 0;
     const onSendHeaders = (message: unknown) => {
       const socket = (message as { socket: unknown }).socket;
-      writes.push({ recorded: attempts.value, reused: sockets.has(socket) });
+      writes.push({ ended, recorded: attempts.value, reused: sockets.has(socket) });
       sockets.add(socket);
     };
     diagnosticsChannel.subscribe('undici:client:sendHeaders', onSendHeaders);
-    let whenSettled: number;
+    const probes = RECORD_BATCH + 8;
     try {
-      // Back to back from the start, as a probe loop: undici settles on its connections.
-      for (let i = 0; i < 4; i++) await network.measureHttpRequest(url, 5000);
-      await turnEnded();
-      expect(attempts.value).toBe(4);
-      await network.measureHttpRequest(url, 5000);
-      whenSettled = attempts.value;
-      // Sent from the continuation: written (on a connection already open) before probe 5 is
-      // recorded, which happens right after, in the same turn.
-      await network.measureHttpRequest(url, 5000);
+      // Back to back, each sent from the previous one's continuation, as a probe loop does.
+      for (let i = 0; i < probes; i++) {
+        await network.measureHttpRequest(url, 5000);
+        ended++;
+      }
     } finally {
       diagnosticsChannel.unsubscribe('undici:client:sendHeaders', onSendHeaders);
     }
-    expect(whenSettled).toBe(4);
-    expect(writes.at(-1)).toEqual({ recorded: 4, reused: true });
-    // Probe 6 is not recorded yet, but any read through the registry records it first.
-    expect(attempts.value).toBe(5);
+    expect(writes).toHaveLength(probes);
+    // The probe that ended right before a write is never recorded before that write: neither a
+    // full batch (recorded from an immediate queued behind undici's) nor a timer's.
+    for (const write of writes) expect(write.recorded).toBeLessThanOrEqual(Math.max(0, write.ended - 1));
+    // Most writes went to connections already open (undici opens a second one early on).
+    expect(writes.filter((write) => write.reused).length).toBeGreaterThanOrEqual(probes - 2);
+    // A full batch was recorded while the loop ran, not only at the end.
+    expect(writes.at(-1)!.recorded).toBeGreaterThanOrEqual(RECORD_BATCH - 1);
+    expect(attempts.value).toBeLessThan(probes);
+    // Any read through the registry records what waits first.
     const text = serializePrometheus(network.registry.snapshot());
-    expect(text).toContain(`probe_attempts_total{kind="http",target="${url}"} 6`);
-    expect(attempts.value).toBe(6);
+    expect(text).toContain(`probe_attempts_total{kind="http",target="${url}"} ${probes}`);
+    expect(attempts.value).toBe(probes);
+  });
+
+  it(`records fewer than a batch at most ${RECORD_DELAY_MS} ms after the first of them, without a read`, async () => {
+    const registry = new MetricsRegistry();
+    const recorders = new TargetRecorders(registry, 10, 'test', () => {});
+    const recorder = recorders.get('http', 'http://127.0.0.1:9/');
+    const attempts = attemptsHandle(registry, 'http://127.0.0.1:9/');
+    recorders.recordHttpSoon(recorder, outcome(0.001));
+    recorders.recordHttpSoon(recorder, outcome(0.001));
+    await turnEnded();
+    expect(attempts.value).toBe(0);
+    await sleep(RECORD_DELAY_MS + 50);
+    expect(attempts.value).toBe(2);
+    recorders.close();
   });
 
   it('counts every probe in the success rates and on close, before the turn ends', async () => {
@@ -117,7 +135,7 @@ describe('recording off the request path', () => {
     recorders.recordHttpSoon(recorder, outcome(Number.NaN));
     recorders.recordHttpSoon(recorder, outcome(0.002));
     expect(errors).toEqual([]);
-    await turnEnded();
+    await sleep(RECORD_DELAY_MS + 50);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(InvalidValueError);
     const latency = registry.getMetric(Name.PROBE_LATENCY);

@@ -15,6 +15,16 @@ const URL_CACHE_LIMIT = 1000;
  */
 const SETTLED = Promise.resolve();
 
+/**
+ * Outcomes recorded together: once this many wait, the queue is recorded right after the next
+ * request's write. Each recording touches every series and histogram of the targets it records
+ * into; in batches, once per batch, not once per request.
+ */
+export const RECORD_BATCH = 64;
+
+/** Milliseconds a smaller queue waits at most before it is recorded (reads do not wait). */
+export const RECORD_DELAY_MS = 100;
+
 /** HTTP outcomes waiting to be recorded, at most: one more is recorded at once, with the rest. */
 export const MAX_QUEUED_OUTCOMES = 1024;
 
@@ -48,11 +58,17 @@ export class TargetRecorders implements GaugePublisher {
   private readonly queuedOutcomes: (HttpOutcome | undefined)[] = [];
   private readonly queuedRecorders: (TargetRecorder | undefined)[] = [];
   private queued = 0;
-  /** True from when a recording of the queue is scheduled until it runs. */
+  /** True from when a recording of a full batch is scheduled until it runs. */
   private scheduled = false;
+  /** Armed when the queue stops being empty: records it at most RECORD_DELAY_MS later. */
+  private timer: NodeJS.Timeout | undefined;
   private readonly removeHooks: (() => void)[];
   private readonly schedule = (): void => {
     setImmediate(this.recordInBackground);
+  };
+  private readonly recordLater = (): void => {
+    this.timer = undefined;
+    this.recordInBackground();
   };
   private readonly recordInBackground = () => {
     this.scheduled = false;
@@ -84,14 +100,16 @@ export class TargetRecorders implements GaugePublisher {
   }
 
   /**
-   * Records `outcome` into `recorder`'s counters and histograms soon, off the request's path:
-   * after the caller's continuation has run, in the same event-loop turn. Called once the
-   * caller's promise has its value, it queues a microtask, which runs after the caller's and
-   * queues an immediate. A caller that sends its next request from its continuation has made
-   * undici queue that request's write (an immediate, on a reused connection) by then, so the
-   * recording runs right after the write, while the server works, instead of before it. Every
-   * read records the queue first; the {@link MAX_QUEUED_OUTCOMES}th outcome waiting is recorded
-   * at once with the rest. Never throws: what recording throws goes to `onBackgroundError`.
+   * Records `outcome` into `recorder`'s counters and histograms later, off the request's path and
+   * with others. Once {@link RECORD_BATCH} outcomes wait, they are recorded after the caller's
+   * continuation, in the same event-loop turn: called once the caller's promise has its value,
+   * this queues a microtask, which runs after the caller's and queues an immediate. A caller
+   * that sends its next request from its continuation has made undici queue that request's
+   * write (an immediate, on a reused connection) by then, so the recording runs right after the
+   * write, while the server works. Fewer outcomes are recorded by a timer, at most
+   * {@link RECORD_DELAY_MS} after the first of them. Every read records the queue first; the
+   * {@link MAX_QUEUED_OUTCOMES}th outcome waiting is recorded at once with the rest. Never
+   * throws: what recording throws goes to `onBackgroundError`.
    */
   recordHttpSoon(recorder: TargetRecorder, outcome: HttpOutcome): void {
     const index = this.queued++;
@@ -101,9 +119,16 @@ export class TargetRecorders implements GaugePublisher {
       this.recordInBackground();
       return;
     }
-    if (this.scheduled) return;
-    this.scheduled = true;
-    SETTLED.then(this.schedule);
+    if (this.queued >= RECORD_BATCH) {
+      if (this.scheduled) return;
+      this.scheduled = true;
+      SETTLED.then(this.schedule);
+      return;
+    }
+    if (this.timer === undefined) {
+      this.timer = setTimeout(this.recordLater, RECORD_DELAY_MS);
+      this.timer.unref();
+    }
   }
 
   /** Records every queued outcome; throws the first error after recording all the others. */
@@ -152,6 +177,8 @@ export class TargetRecorders implements GaugePublisher {
 
   /** Records and writes what is waiting, then stops watching reads (the collector is closing). */
   close(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
     try {
       try {
         this.recordQueued();
