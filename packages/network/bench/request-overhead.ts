@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
@@ -10,6 +9,7 @@ import {
 import { Agent, type Dispatcher } from 'undici';
 import type { Targets } from '../../../bench-support/harness.js';
 import { balancedOrder, median, medianInterval, quantile } from '../../../bench-support/stats.js';
+import { startProcess } from '../../../test-support/processes.js';
 import { NetworkMetricsCollector } from '../src/index.js';
 import { expectSocket } from '../src/socket-link.js';
 import type { BenchPorts, BenchServer } from './bench-server.js';
@@ -359,29 +359,24 @@ export async function overheadRounds(server: BenchPorts, rounds: number): Promis
 }
 
 /** Runs `overhead-fork.ts` in a process of its own and returns its figures (bounded: 10 minutes). */
-function fork(ports: string): Promise<RoundFigures> {
+async function fork(ports: string): Promise<RoundFigures> {
   const script = fileURLToPath(new URL('./overhead-fork.ts', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', script], {
-      env: { ...process.env, BENCH_PORTS: ports, BENCH_ROUNDS: String(ROUNDS) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      output += chunk;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code !== 0) {
-        reject(new Error(`overhead fork exited with ${code ?? signal}`));
-        return;
-      }
-      resolve(JSON.parse(output.trim().split('\n').at(-1)!) as RoundFigures);
-    });
+  const child = startProcess(process.execPath, ['--expose-gc', '--import', 'tsx', script], {
+    ...process.env,
+    BENCH_PORTS: ports,
+    BENCH_ROUNDS: String(ROUNDS),
   });
+  const exited = new Promise<number | null>((resolve) => child.child.once('exit', resolve));
+  const timer = setTimeout(() => void child.stop(), 600_000);
+  const code = await exited;
+  clearTimeout(timer);
+  // Its figures are its last line of JSON (stderr, kept in the same output, holds any warning).
+  const lines = child.output().trim().split('\n');
+  const figures = lines.findLast((line) => line.startsWith('{'));
+  if (code !== 0 || figures === undefined) {
+    throw new Error(`overhead fork exited with ${code}:\n${lines.slice(-20).join('\n')}`);
+  }
+  return JSON.parse(figures) as RoundFigures;
 }
 
 /**

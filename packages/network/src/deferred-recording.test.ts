@@ -7,12 +7,13 @@ import {
   serializePrometheus,
 } from '@fw0/metrics-core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startBenchServer } from '../bench/bench-server.js';
 import type { HttpOutcome } from './http-measurement.js';
 import { NetworkMetricName as Name } from './names.js';
 import { NetworkMetricsCollector } from './network-collector.js';
 import { MAX_QUEUED_OUTCOMES, RECORD_BATCH, RECORD_DELAY_MS, TargetRecorders } from './target-recorders.js';
 import { reusedConnectionOutcome } from './test-support/outcomes.js';
-import { startHttpServer, startServerProcess } from './test-support/servers.js';
+import { startHttpServer } from './test-support/servers.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -42,11 +43,13 @@ function outcome(seconds: number): HttpOutcome {
 
 describe('recording off the request path', () => {
   it('records probes only after the next request is written, in batches while a loop runs, and every read sees them all', async () => {
-    const server = await startServerProcess();
+    // A server in a process of its own, as a real one: in the test's own process, undici opens
+    // a second connection for a request sent back to back.
+    const server = await startBenchServer();
     cleanup.push(() => server.stop());
     const network = new NetworkMetricsCollector({ registry: new MetricsRegistry() });
     cleanup.push(() => network.close());
-    const url = `${server.origin}/`;
+    const url = `http://127.0.0.1:${server.httpPort}/`;
     const attempts = attemptsHandle(network.registry, url);
     // Each write: the probes ended before it, those recorded then, and whether its connection
     // had been used before.
@@ -89,10 +92,12 @@ describe('recording off the request path', () => {
     const recorders = new TargetRecorders(registry, 10, 'test', () => {});
     const recorder = recorders.get('http', 'http://127.0.0.1:9/');
     const attempts = attemptsHandle(registry, 'http://127.0.0.1:9/');
+    const queuedAt = performance.now();
     recorders.recordHttpSoon(recorder, outcome(0.001));
     recorders.recordHttpSoon(recorder, outcome(0.001));
     await turnEnded();
-    expect(attempts.value).toBe(0);
+    // Not recorded by the turn's end (unless a stalled machine let the delay pass meanwhile).
+    if (performance.now() - queuedAt < RECORD_DELAY_MS) expect(attempts.value).toBe(0);
     await sleep(RECORD_DELAY_MS + 50);
     expect(attempts.value).toBe(2);
     recorders.close();

@@ -63,10 +63,9 @@ export class NetworkMetricsCollector extends BaseCollector {
   private readonly settleHttp = (outcome: HttpOutcome, recorder: TargetRecorder) =>
     this.targets.recordHttpSoon(recorder, outcome);
   private closed = false;
-  /** The URL string of the last call without options, its target and the target's recorder. */
+  /** The URL string of the last call without options, and its target (which caches its recorder). */
   private lastUrl: string | undefined;
   private lastTarget: HttpTarget | undefined;
-  private lastRecorder: TargetRecorder | undefined;
 
   constructor(options: NetworkCollectorOptions = {}) {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -200,13 +199,12 @@ export class NetworkMetricsCollector extends BaseCollector {
   ): Promise<PerformanceMetric | null> {
     this.assertOpen();
     if (rest === undefined && typeof timeoutOrOptions !== 'object') {
-      // A probe loop's call: a timeout or none, no options. Its target and recorder are kept
-      // here for the next call with the same URL string, so that a call touches as little
-      // memory as it can (docs/architecture.md, "Probe series recorded after the next request
-      // is written", on the turnaround).
+      // A probe loop's call: a timeout or none, no options. Its target is kept here for the
+      // next call with the same URL string, so that a call touches as little memory as it can
+      // (docs/architecture.md, "Probe series recorded after the next request is written", on
+      // the turnaround). The target caches its recorder.
       let target = this.lastTarget;
-      let recorder = this.lastRecorder;
-      const known = url === this.lastUrl && target !== undefined && recorder !== undefined;
+      const known = url === this.lastUrl && target?.recorder !== undefined;
       // Checked in the order of the general path: the URL, the timeout, then the recorder
       // (which a refused call must not leave behind).
       if (!known) target = this.targets.httpTarget(url);
@@ -214,13 +212,10 @@ export class NetworkMetricsCollector extends BaseCollector {
         timeoutOrOptions === undefined
           ? DEFAULT_HTTP_TIMEOUT_MS
           : checkMilliseconds('timeoutMs', timeoutOrOptions);
-      if (!known) {
-        recorder = this.targets.http(target!, undefined);
-        if (typeof url === 'string') {
-          this.lastUrl = url;
-          this.lastTarget = target;
-          this.lastRecorder = recorder;
-        }
+      const recorder = known ? target!.recorder! : this.targets.http(target!, undefined);
+      if (!known && typeof url === 'string') {
+        this.lastUrl = url;
+        this.lastTarget = target;
       }
       return this.prober.measure(
         target!,
@@ -228,7 +223,7 @@ export class NetworkMetricsCollector extends BaseCollector {
         DEFAULT_HTTP_OPTIONS,
         undefined,
         this.finishHttp,
-        recorder!,
+        recorder,
         this.settleHttp,
       );
     }

@@ -36,9 +36,9 @@ export const MAX_QUEUED_OUTCOMES = 1024;
  * Nothing a probe records is written on the request's own path. HTTP outcomes wait in a queue
  * and are recorded into the counters and histograms in batches, after the caller has gone on
  * (see {@link recordHttpSoon}); the kept recorders' last outcomes are written to the last-probe
- * gauges only when one of those is read. A read hook on every probe metric records the queue and writes
- * the gauges first, so that every read (exposition, `get()`, quantiles, the success rates) sees
- * every probe that has ended.
+ * gauges only when one of those is read. A read hook on every probe metric records the queue and
+ * writes the gauges first, so that every read (exposition, `get()`, quantiles, the success rates)
+ * sees every probe that has ended.
  */
 export class TargetRecorders implements GaugePublisher {
   private readonly instruments: ProbeInstruments;

@@ -2,7 +2,6 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { startProcess, waitFor } from '../../../../test-support/processes.js';
 
 /** When a server accepted one connection and when it closed, in `performance.now()` milliseconds. */
 export interface ConnectionTimes {
@@ -101,32 +100,6 @@ export function startSilentServer(): Promise<TestServer> {
     createTcpServer((socket) => socket.on('error', () => {}).resume()),
     'http',
   );
-}
-
-/**
- * An HTTP server on 127.0.0.1 answering "ok", in a process of its own: a peer whose I/O does not
- * share the test's event loop, as a real server's does not (in the same process, undici opens a
- * second connection for a request sent back to back). It leaves when re-parented. `stop()` kills
- * it by PID.
- */
-export async function startServerProcess(): Promise<{ origin: string; stop(): Promise<void> }> {
-  const code = [
-    "const server = require('node:http').createServer((request, response) => response.end('ok'));",
-    "server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: server.address().port })));",
-    'const parent = process.ppid;',
-    'setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500);',
-  ].join('\n');
-  const child = startProcess(process.execPath, ['-e', code]);
-  try {
-    await waitFor('the server process to print its port', () => child.output().includes('}'), {
-      timeoutMs: 10_000,
-    });
-  } catch (error) {
-    await child.stop();
-    throw error;
-  }
-  const { port } = JSON.parse(child.output().slice(0, child.output().indexOf('}') + 1)) as { port: number };
-  return { origin: `http://127.0.0.1:${port}`, stop: () => child.stop() };
 }
 
 /** Resolves after `ms` milliseconds. */
