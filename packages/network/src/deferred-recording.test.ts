@@ -12,6 +12,7 @@ import type { HttpOutcome } from './http-measurement.js';
 import { NetworkMetricName as Name } from './names.js';
 import { NetworkMetricsCollector } from './network-collector.js';
 import { MAX_QUEUED_OUTCOMES, RECORD_BATCH, RECORD_DELAY_MS, TargetRecorders } from './target-recorders.js';
+import { histogramOf } from './test-support/metrics.js';
 import { reusedConnectionOutcome } from './test-support/outcomes.js';
 import { startHttpServer } from './test-support/servers.js';
 
@@ -124,10 +125,20 @@ describe('recording off the request path', () => {
     const recorders = new TargetRecorders(registry, 10, 'test', (error) => errors.push(error));
     const recorder = recorders.get('http', 'http://127.0.0.1:9/');
     const attempts = attemptsHandle(registry, 'http://127.0.0.1:9/');
-    for (let i = 1; i < MAX_QUEUED_OUTCOMES; i++) recorders.recordHttpSoon(recorder, outcome(0.001));
+    // Each a different duration (i ms): the figures copied at queueing, past the queue's first
+    // capacity too, must be the ones recorded.
+    for (let i = 1; i < MAX_QUEUED_OUTCOMES; i++) recorders.recordHttpSoon(recorder, outcome(i / 1000));
     expect(attempts.value).toBe(0);
-    recorders.recordHttpSoon(recorder, outcome(0.001));
+    recorders.recordHttpSoon(recorder, outcome(MAX_QUEUED_OUTCOMES / 1000));
     expect(attempts.value).toBe(MAX_QUEUED_OUTCOMES);
+    const latency = histogramOf(registry, Name.PROBE_LATENCY, {
+      kind: 'http',
+      target: 'http://127.0.0.1:9/',
+    });
+    const expected = (MAX_QUEUED_OUTCOMES * (MAX_QUEUED_OUTCOMES + 1)) / 2 / 1000;
+    expect(latency.count).toBe(MAX_QUEUED_OUTCOMES);
+    expect(latency.sum).toBeCloseTo(expected, 6);
+    expect(latency.quantile(1)).toBeCloseTo(MAX_QUEUED_OUTCOMES / 1000, 1);
     expect(errors).toEqual([]);
     recorders.close();
   });

@@ -7,7 +7,7 @@ import { NetworkMetricName as Name } from './names.js';
 import { NetworkMetricsCollector } from './network-collector.js';
 import type { HttpProbeContext } from './options.js';
 import { makeSelfSignedCertificate, type TestCertificate } from './test-support/hosts.js';
-import { seriesValue } from './test-support/metrics.js';
+import { histogramOf, seriesValue } from './test-support/metrics.js';
 import { startHttpsServer, startSilentServer, type TestServer } from './test-support/servers.js';
 import { socketTiming } from './timed-connector.js';
 
@@ -69,6 +69,14 @@ describe('measureHttpRequest over TLS', () => {
     expect(seriesValue(network.registry, Name.HTTP_DURATION, { target, phase: 'tls' })).toBe(
       context.phases.tls,
     );
+    // The handshake's distribution has it, as the sum of its one observation.
+    const handshakes = histogramOf(network.registry, Name.PROBE_PHASE_DURATION, {
+      kind: 'http',
+      target,
+      phase: 'tls',
+    });
+    expect(handshakes.count).toBe(1);
+    expect(handshakes.sum).toBe(context.phases.tls);
     // The certificate was made valid for 2 days: its expiry is 2 days from now, give or take one.
     const expiry = seriesValue(network.registry, Name.SSL_EARLIEST_CERT_EXPIRY, { target })!;
     const days = (expiry - Date.now() / 1000) / 86_400;

@@ -94,21 +94,33 @@ export class TargetRecorder {
 
   /** Records an HTTP measurement: distributions on success, the last-probe gauges when read. */
   recordHttp(outcome: HttpOutcome): void {
-    const failure = outcome.failure;
-    this.count(failure?.reason);
-    if (failure === undefined) {
+    copyHttpFigures(outcome, scratch, 0);
+    this.recordHttpFigures(scratch, 0, outcome);
+  }
+
+  /**
+   * Records an HTTP measurement whose figures {@link copyHttpFigures} copied into `figures` at
+   * `at`: reads nothing else of `outcome` on success (it is kept for the last-probe gauges), so
+   * that a queue of them recorded long after they ended touches one compact array rather than
+   * objects scattered through the heap.
+   */
+  recordHttpFigures(figures: Float64Array, at: number, outcome: HttpOutcome): void {
+    const flags = figures[at + FLAGS]!;
+    if ((flags & FAILED) !== 0) {
+      this.count(outcome.failure?.reason);
+    } else {
+      this.count(undefined);
       // Steps that did not happen are not observed: a reused connection had no lookup, connect
       // or handshake, plain HTTP no handshake. The distributions describe real connections.
-      const phases = outcome.phases;
       const observed = this.phases;
-      this.latency.observe(outcome.durationSeconds);
-      if (!outcome.connectionReused) {
-        observed[0]!.observe(phases.resolve);
-        observed[1]!.observe(phases.connect);
-        if (outcome.tls) observed[2]!.observe(phases.tls);
+      this.latency.observe(figures[at + DURATION]!);
+      if ((flags & REUSED) === 0) {
+        observed[0]!.observe(figures[at + RESOLVE]!);
+        observed[1]!.observe(figures[at + CONNECT]!);
+        if ((flags & TLS) !== 0) observed[2]!.observe(figures[at + TLS_SECONDS]!);
       }
-      observed[3]!.observe(phases.processing);
-      observed[4]!.observe(phases.transfer);
+      observed[3]!.observe(figures[at + PROCESSING]!);
+      observed[4]!.observe(figures[at + TRANSFER]!);
     }
     this.publishLater(outcome);
   }
@@ -198,4 +210,43 @@ export class TargetRecorder {
     }
     series.add();
   }
+}
+
+// Where each figure of an HTTP outcome sits among its HTTP_FIGURES numbers (see copyHttpFigures).
+const DURATION = 0;
+const RESOLVE = 1;
+const CONNECT = 2;
+const TLS_SECONDS = 3;
+const PROCESSING = 4;
+const TRANSFER = 5;
+/** FAILED, REUSED and TLS bits. */
+const FLAGS = 6;
+
+/** Numbers per HTTP outcome copied by {@link copyHttpFigures}. */
+export const HTTP_FIGURES = 7;
+
+const FAILED = 1;
+const REUSED = 2;
+const TLS = 4;
+
+/** One outcome's figures, for {@link TargetRecorder.recordHttp}. */
+const scratch = new Float64Array(HTTP_FIGURES);
+
+/**
+ * Copies what recording an HTTP outcome reads (seconds, and whether it failed, reused its
+ * connection and used TLS) into `figures` from `at` (HTTP_FIGURES numbers): done when the
+ * outcome has just been written and is still in the caches.
+ */
+export function copyHttpFigures(outcome: HttpOutcome, figures: Float64Array, at: number): void {
+  const phases = outcome.phases;
+  figures[at + DURATION] = outcome.durationSeconds;
+  figures[at + RESOLVE] = phases.resolve;
+  figures[at + CONNECT] = phases.connect;
+  figures[at + TLS_SECONDS] = phases.tls;
+  figures[at + PROCESSING] = phases.processing;
+  figures[at + TRANSFER] = phases.transfer;
+  figures[at + FLAGS] =
+    (outcome.failure === undefined ? 0 : FAILED) |
+    (outcome.connectionReused ? REUSED : 0) |
+    (outcome.tls ? TLS : 0);
 }

@@ -3,7 +3,7 @@ import type { HttpOutcome } from './http-measurement.js';
 import type { ProbeKind } from './names.js';
 import type { TargetSuccessRate } from './options.js';
 import { defineProbeInstruments, type ProbeInstruments } from './probe-instruments.js';
-import { type GaugePublisher, TargetRecorder } from './target-recorder.js';
+import { copyHttpFigures, type GaugePublisher, HTTP_FIGURES, TargetRecorder } from './target-recorder.js';
 import { type HttpTarget, parseHttpTarget } from './targets.js';
 
 /** Parsed URLs kept, at most (later ones are parsed on every call). */
@@ -56,6 +56,13 @@ export class TargetRecorders implements GaugePublisher {
    */
   private readonly queuedOutcomes: (HttpOutcome | undefined)[] = [];
   private readonly queuedRecorders: (TargetRecorder | undefined)[] = [];
+  /**
+   * The figures of each queued outcome (HTTP_FIGURES numbers each, same index), copied while the
+   * outcome is still in the caches: recording a batch reads this one array, not outcomes spread
+   * through the heap (each one read there cost more than recording it). Grows by doubling, up to
+   * MAX_QUEUED_OUTCOMES outcomes.
+   */
+  private queuedFigures = new Float64Array(RECORD_BATCH * 2 * HTTP_FIGURES);
   private queued = 0;
   /** True from when a recording of a full batch is scheduled until it runs. */
   private scheduled = false;
@@ -114,6 +121,13 @@ export class TargetRecorders implements GaugePublisher {
     const index = this.queued++;
     this.queuedOutcomes[index] = outcome;
     this.queuedRecorders[index] = recorder;
+    let figures = this.queuedFigures;
+    if ((index + 1) * HTTP_FIGURES > figures.length) {
+      const grown = new Float64Array(figures.length * 2);
+      grown.set(figures);
+      this.queuedFigures = figures = grown;
+    }
+    copyHttpFigures(outcome, figures, index * HTTP_FIGURES);
     if (this.queued >= MAX_QUEUED_OUTCOMES) {
       this.recordInBackground();
       return;
@@ -145,7 +159,8 @@ export class TargetRecorders implements GaugePublisher {
       // Taken already, were a read hook ever to record the queue from inside this loop.
       if (outcome === undefined || recorder === undefined) continue;
       try {
-        recorder.recordHttp(outcome);
+        // Read at each step: an outcome queued meanwhile may have grown the array.
+        recorder.recordHttpFigures(this.queuedFigures, i * HTTP_FIGURES, outcome);
       } catch (error) {
         failure ??= { error };
       }
