@@ -13,12 +13,7 @@ import {
   type PerformanceMetric,
 } from '@fw0/metrics-core';
 import type { HttpOutcome } from './http-measurement.js';
-import {
-  checkSignal,
-  DEFAULT_HTTP_OPTIONS,
-  type ResolvedHttpOptions,
-  resolveHttpOptions,
-} from './http-options.js';
+import { checkSignal, type ResolvedHttpOptions, resolveHttpOptions } from './http-options.js';
 import { HttpProber } from './http-prober.js';
 import { NetworkMetricName, NetworkOperation } from './names.js';
 import type {
@@ -63,9 +58,6 @@ export class NetworkMetricsCollector extends BaseCollector {
   private readonly settleHttp = (outcome: HttpOutcome, recorder: TargetRecorder) =>
     this.targets.recordHttpSoon(recorder, outcome);
   private closed = false;
-  /** The URL string of the last call without options, and its target (which caches its recorder). */
-  private lastUrl: string | undefined;
-  private lastTarget: HttpTarget | undefined;
 
   constructor(options: NetworkCollectorOptions = {}) {
     if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -198,35 +190,6 @@ export class NetworkMetricsCollector extends BaseCollector {
     rest?: HttpProbeOptions,
   ): Promise<PerformanceMetric | null> {
     this.assertOpen();
-    if (rest === undefined && typeof timeoutOrOptions !== 'object') {
-      // A probe loop's call: a timeout or none, no options. Its target is kept here for the
-      // next call with the same URL string, so that a call touches as little memory as it can
-      // (docs/architecture.md, "Probe series recorded after the next request is written", on
-      // the turnaround). The target caches its recorder.
-      let target = this.lastTarget;
-      const known = url === this.lastUrl && target?.recorder !== undefined;
-      // Checked in the order of the general path: the URL, the timeout, then the recorder
-      // (which a refused call must not leave behind).
-      if (!known) target = this.targets.httpTarget(url);
-      const timeoutMs =
-        timeoutOrOptions === undefined
-          ? DEFAULT_HTTP_TIMEOUT_MS
-          : checkMilliseconds('timeoutMs', timeoutOrOptions);
-      const recorder = known ? target!.recorder! : this.targets.http(target!, undefined);
-      if (!known && typeof url === 'string') {
-        this.lastUrl = url;
-        this.lastTarget = target;
-      }
-      return this.prober.measure(
-        target!,
-        timeoutMs,
-        DEFAULT_HTTP_OPTIONS,
-        undefined,
-        this.finishHttp,
-        recorder,
-        this.settleHttp,
-      );
-    }
     const target = this.targets.httpTarget(url);
     const options = callOptions('measureHttpRequest(url', timeoutOrOptions, rest);
     const timeoutMs = callTimeout(timeoutOrOptions, DEFAULT_HTTP_TIMEOUT_MS);

@@ -95,13 +95,7 @@ export class TargetRecorders implements GaugePublisher {
   ) {
     const instruments = defineProbeInstruments(registry, maxTargets);
     this.instruments = instruments;
-    const beforeRead = () => {
-      try {
-        this.recordQueued();
-      } finally {
-        this.publish();
-      }
-    };
+    const beforeRead = () => this.flush();
     this.removeHooks = Object.values(instruments).map((instrument) => instrument.onRead(owner, beforeRead));
   }
 
@@ -194,13 +188,18 @@ export class TargetRecorders implements GaugePublisher {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     try {
-      try {
-        this.recordQueued();
-      } finally {
-        this.publish();
-      }
+      this.flush();
     } finally {
       for (const remove of this.removeHooks) remove();
+    }
+  }
+
+  /** Records the queue, then writes the waiting outcomes to the gauges (even if recording threw). */
+  private flush(): void {
+    try {
+      this.recordQueued();
+    } finally {
+      this.publish();
     }
   }
 
