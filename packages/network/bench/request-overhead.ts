@@ -21,9 +21,19 @@ import type { BenchPorts, BenchServer } from './bench-server.js';
  * flip a 5% verdict either way). They run in three processes of 40 rounds, as JMH runs forks:
  * one process's figure moved by more than its own interval from run to run (+4.0% to +5.2% in
  * three runs of 120 rounds in one process), as each process gets its own code and heap layout.
+ *
+ * Each process first runs WARM_UP_ROUNDS rounds that are left out of the figures (JMH's warm-up
+ * iterations), printed on a line of their own. In seven processes of 16 to 40 rounds, fw0's
+ * median per round was +11% to +23% over dispatch() in rounds 0 to 3 and +8% to +12% in rounds 4
+ * to 7 (the JIT and the heap settling: about 4,800 requests per variant, 24,000 in the process),
+ * then +1% to +6% from round 8 on; undici's request() settled over the same rounds. Counted in
+ * the figure, those rounds measured a process's first seconds, not the instrumentation of a
+ * service that runs for hours: with 20 rounds per process instead of 40, the figure rose by
+ * about a point.
  */
 const FORKS = 3;
 const ROUNDS = 40;
+const WARM_UP_ROUNDS = 8;
 const BLOCKS = 25;
 const BLOCK = 20;
 const WARM_UP = 100;
@@ -321,22 +331,34 @@ function overheadVariants(): Variant[] {
   ];
 }
 
-/** Per variant, per round: wall time (µs/request), CPU time (µs/request) and connections opened. */
+/**
+ * Per variant, per measured round: wall time (µs/request), CPU time (µs/request) and connections
+ * opened; and the wall time of the warm-up rounds, left out of the others.
+ */
 export interface RoundFigures {
   readonly wall: number[][];
   readonly cpu: number[][];
   readonly connections: number[][];
+  readonly warmUpWall: number[][];
 }
 
-/** Runs `rounds` rounds of the comparison against `server` in this process (a fork's work). */
-export async function overheadRounds(server: BenchPorts, rounds: number): Promise<RoundFigures> {
+/**
+ * Runs `warmUpRounds` and then `rounds` rounds of the comparison against `server` in this
+ * process (a fork's work).
+ */
+export async function overheadRounds(
+  server: BenchPorts,
+  rounds: number,
+  warmUpRounds: number,
+): Promise<RoundFigures> {
   const variants = overheadVariants();
   const ports = server.sidePorts;
   if (ports.length < variants.length) throw new Error(`the bench server has ${ports.length} side ports`);
   const wall = variants.map((): number[] => []);
   const cpu = variants.map((): number[] => []);
   const connections = variants.map((): number[] => []);
-  for (let round = 0; round < rounds; round++) {
+  const warmUpWall = variants.map((): number[] => []);
+  for (let round = 0; round < warmUpRounds + rounds; round++) {
     const acceptedBefore = await server.acceptedConnections();
     const clients = variants.map((variant, index) => variant.setUp(`http://127.0.0.1:${ports[index]}`));
     for (const { request } of clients) for (let n = 0; n < WARM_UP; n++) await request();
@@ -349,13 +371,18 @@ export async function overheadRounds(server: BenchPorts, rounds: number): Promis
     for (const { tearDown } of clients) await tearDown();
     const acceptedAfter = await server.acceptedConnections();
     variants.forEach((_variant, index) => {
+      const perRequest = (roundWall[index]! * 1000) / (BLOCKS * BLOCK);
+      if (round < warmUpRounds) {
+        warmUpWall[index]!.push(perRequest);
+        return;
+      }
       const port = ports[index]!;
-      wall[index]!.push((roundWall[index]! * 1000) / (BLOCKS * BLOCK));
+      wall[index]!.push(perRequest);
       cpu[index]!.push(roundCpu[index]! / (BLOCKS * BLOCK));
       connections[index]!.push((acceptedAfter.get(port) ?? 0) - (acceptedBefore.get(port) ?? 0));
     });
   }
-  return { wall, cpu, connections };
+  return { wall, cpu, connections, warmUpWall };
 }
 
 /** Runs `overhead-fork.ts` in a process of its own and returns its figures (bounded: 10 minutes). */
@@ -365,6 +392,7 @@ async function fork(ports: string): Promise<RoundFigures> {
     ...process.env,
     BENCH_PORTS: ports,
     BENCH_ROUNDS: String(ROUNDS),
+    BENCH_WARM_UP_ROUNDS: String(WARM_UP_ROUNDS),
   });
   const exited = new Promise<number | null>((resolve) => child.child.once('exit', resolve));
   const timer = setTimeout(() => void child.stop(), 600_000);
@@ -382,8 +410,8 @@ async function fork(ports: string): Promise<RoundFigures> {
 /**
  * The cost of instrumentation: 60,000 sequential keep-alive GET requests per variant to one
  * loopback server (another process): plain undici, a hand-written instrumented floor and
- * measureHttpRequest, in three processes of 40 rounds (forks, each started by this one in turn;
- * see FORKS). Each round sets up a fresh client per variant, then alternates the
+ * measureHttpRequest, in three processes of 40 rounds (forks, each started by this one in turn,
+ * each after 8 rounds of warm-up left out of the figures; see FORKS). Each round sets up a fresh client per variant, then alternates the
  * variants block by block (25 blocks of 20 requests each, in a balanced order), so that load from
  * elsewhere on a shared machine hits every variant alike; a round's ratio compares sums of
  * interleaved blocks, and the figure is the median of the 120 per-round ratios, with its 95%
@@ -415,7 +443,7 @@ export async function benchRequestOverhead(server: BenchServer, targets: Targets
   const vsDispatch = ratios(oursWall, dispatchWall);
   const vsRequest = ratios(oursWall, requestWall);
   console.log(
-    `\n### Instrumentation cost: ${FORKS * ROUNDS * BLOCKS * BLOCK} sequential keep-alive loopback requests per variant (${FORKS} processes of ${ROUNDS} rounds, variants alternating in blocks of ${BLOCK})\n`,
+    `\n### Instrumentation cost: ${FORKS * ROUNDS * BLOCKS * BLOCK} sequential keep-alive loopback requests per variant (${FORKS} processes of ${ROUNDS} rounds after ${WARM_UP_ROUNDS} of warm-up, variants alternating in blocks of ${BLOCK})\n`,
   );
   console.log(
     '| variant | wall µs/request | vs dispatch (median of rounds) | CPU µs/request | vs dispatch (median of rounds) | connections per round |',
@@ -434,6 +462,11 @@ export async function benchRequestOverhead(server: BenchServer, targets: Targets
   console.log(`The same, each process's median: ${perFork.join(', ')}`);
   console.log(`Per-round wall ratio, floor / undici dispatch(): ${spread(ratios(floorWall, dispatchWall))}`);
   console.log(`Per-round wall ratio, fw0 / undici request(): ${spread(vsRequest)}`);
+  const warmUp = pool((figures) => figures.warmUpWall);
+  const warmUpRatio = (index: number) => percent(median(ratios(warmUp[index]!, warmUp[1]!)));
+  console.log(
+    `Warm-up, the first ${WARM_UP_ROUNDS} rounds of each process (not in the figures above; the JIT and the heap settling), median per-round wall ratio over dispatch(): fw0 ${warmUpRatio(4)}, floor ${warmUpRatio(3)}, request() ${warmUpRatio(0)}.`,
+  );
   const calibration = median(ratios(calibrationWall, dispatchWall));
   const expected = 1 + CALIBRATION_NS / 1000 / median(dispatchWall);
   console.log(
