@@ -411,11 +411,11 @@ async function fork(ports: string): Promise<RoundFigures> {
  * The cost of instrumentation: 60,000 sequential keep-alive GET requests per variant to one
  * loopback server (another process): plain undici, a hand-written instrumented floor and
  * measureHttpRequest, in three processes of 40 rounds (forks, each started by this one in turn,
- * each after 8 rounds of warm-up left out of the figures; see FORKS). Each round sets up a fresh client per variant, then alternates the
- * variants block by block (25 blocks of 20 requests each, in a balanced order), so that load from
- * elsewhere on a shared machine hits every variant alike; a round's ratio compares sums of
- * interleaved blocks, and the figure is the median of the 120 per-round ratios, with its 95%
- * bootstrap interval and their spread. The collector holds the socket link's diagnostics-channel
+ * each after 8 rounds of warm-up left out of the figures; see FORKS). Each round sets up a fresh
+ * client per variant, then alternates the variants block by block (25 blocks of 20 requests
+ * each, in a balanced order), so that load from elsewhere on a shared machine hits every variant
+ * alike; a round's ratio compares sums of interleaved blocks, and the figure is the median of
+ * the 120 per-round ratios, with its 95% bootstrap interval and their spread. The collector holds the socket link's diagnostics-channel
  * subscription for the whole round, so undici publishes to it for every variant's requests
  * alike (and no longer once the collector is closed). Each variant talks to a port of its own,
  * and the server counts the connections each port accepted: the variants must use as many, or
