@@ -42,6 +42,24 @@ function outcome(seconds: number): HttpOutcome {
   return reusedConnectionOutcome('http://127.0.0.1:9/', seconds / 2, seconds / 2);
 }
 
+/**
+ * Recorders whose queue holds an outcome with a NaN duration (its observation throws) and then a
+ * good one, and the errors their background sink was handed.
+ */
+function queueWithBadDuration(): {
+  registry: MetricsRegistry;
+  errors: unknown[];
+  recorders: TargetRecorders;
+} {
+  const registry = new MetricsRegistry();
+  const errors: unknown[] = [];
+  const recorders = new TargetRecorders(registry, 10, 'test', (error) => errors.push(error));
+  const recorder = recorders.get('http', 'http://127.0.0.1:9/');
+  recorders.recordHttpSoon(recorder, outcome(Number.NaN));
+  recorders.recordHttpSoon(recorder, outcome(0.002));
+  return { registry, errors, recorders };
+}
+
 describe('recording off the request path', () => {
   it('records probes only after the next request is written, in batches while a loop runs, and every read sees them all', async () => {
     // A server in a process of its own, as a real one: in the test's own process, undici opens
@@ -144,12 +162,7 @@ describe('recording off the request path', () => {
   });
 
   it('hands what recording throws in the background to its sink, never to the caller, and records the rest', async () => {
-    const registry = new MetricsRegistry();
-    const errors: unknown[] = [];
-    const recorders = new TargetRecorders(registry, 10, 'test', (error) => errors.push(error));
-    const recorder = recorders.get('http', 'http://127.0.0.1:9/');
-    recorders.recordHttpSoon(recorder, outcome(Number.NaN));
-    recorders.recordHttpSoon(recorder, outcome(0.002));
+    const { registry, errors, recorders } = queueWithBadDuration();
     expect(errors).toEqual([]);
     await sleep(RECORD_DELAY_MS + 50);
     expect(errors).toHaveLength(1);
@@ -160,6 +173,15 @@ describe('recording off the request path', () => {
         ? latency.summary({ kind: 'http', target: 'http://127.0.0.1:9/' })?.cumulative.count
         : undefined,
     ).toBe(1);
+    recorders.close();
+  });
+
+  it('hands what recording the queue throws for the success rates to the sink, not to their caller', () => {
+    const { errors, recorders } = queueWithBadDuration();
+    // Both attempts are counted (the bad duration's before its observation threw).
+    expect(recorders.successRates()).toMatchObject([{ attempts: 2, successes: 2 }]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(InvalidValueError);
     recorders.close();
   });
 });

@@ -249,9 +249,13 @@ export class TargetRecorders implements GaugePublisher {
     return recorder;
   }
 
-  /** Attempts, successes, failures and success ratio of every kept target. */
+  /**
+   * Attempts, successes, failures and success ratio of every kept target, with the queue recorded
+   * first. What that recording throws belongs to earlier probes, not to this call: it goes to
+   * `onBackgroundError`, as in the background.
+   */
   successRates(): TargetSuccessRate[] {
-    this.recordQueued();
+    this.recordInBackground();
     return Array.from(this.byKey.values(), (recorder) => recorder.successRate());
   }
 }
