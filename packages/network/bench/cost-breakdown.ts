@@ -17,6 +17,7 @@ import {
   floorSeries,
   interleavedRound,
   LinkedHandler,
+  percent,
 } from './request-overhead.js';
 
 /**
@@ -183,8 +184,6 @@ function stages(
   return { variants, whole };
 }
 
-const added = (ratio: number) => `${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%`;
-
 /**
  * The client's turnaround per variant: from the end of a response (undici publishes
  * `undici:request:trailers` just before the handler's end callback) to the write of the next
@@ -286,7 +285,7 @@ async function overLoopback(
   console.log('|---|---|---|---|---|---|');
   variants.forEach(([name], index) => {
     console.log(
-      `| ${name} | ${((wall[index]! * 1000) / count).toFixed(1)} | ${added(median(ratios[index]!))} | ${(cpu[index]! / count).toFixed(1)} | ${added(median(cpuRatios[index]!))} | ${median(turnaround.times[index]!).toFixed(2)} |`,
+      `| ${name} | ${((wall[index]! * 1000) / count).toFixed(1)} | ${percent(median(ratios[index]!))} | ${(cpu[index]! / count).toFixed(1)} | ${percent(median(cpuRatios[index]!))} | ${median(turnaround.times[index]!).toFixed(2)} |`,
     );
   });
   const batches = recording.perOutcome;

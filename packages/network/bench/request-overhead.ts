@@ -220,7 +220,8 @@ export class FloorHandler extends LinkedHandler {
   }
 }
 
-const percent = (ratio: number) => {
+/** A ratio as the percentage it adds: 1.043 as "+4.3%", 0.97 as "-3.0%". */
+export const percent = (ratio: number) => {
   const added = (ratio - 1) * 100;
   return `${added >= 0 ? '+' : ''}${added.toFixed(1)}%`;
 };
